@@ -1,0 +1,72 @@
+/**
+ * Runs a reducer off the calling thread (STYLE.md habit 4): one worker per run, the vectors
+ * shared (SharedArrayBuffer, no copy), progress as messages, abort as a message the reducer sees
+ * between epochs — and, if it does not stop within a grace period, `terminate()`.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { CancelledError, deserializeError, type SerializedError } from "../errors";
+import type { ReducerName } from "../types";
+import type { ReduceContext, ReducerResult, VectorMatrix } from "./types";
+
+export type WorkerRequest = { name: ReducerName; data: Float32Array; n: number; dims: number; params: unknown; seed: number };
+export type WorkerReply =
+  | { type: "progress"; phase: string; done: number; total: number }
+  | { type: "done"; coords: Float32Array; meta: Record<string, unknown> }
+  | { type: "error"; error: SerializedError };
+
+const ABORT_GRACE_MS = 2_000;
+
+/** dist/reduce-worker.js next to the bundle that is running, or in the repository's dist/. */
+export function defaultWorkerScript(): string {
+  const candidates = [path.join(__dirname, "reduce-worker.js")];
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, "dist", "reduce-worker.js"));
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error("reduce-worker.js not found: run `npm run build` first");
+  return found;
+}
+
+/** Copies into shared memory only when the caller did not already allocate it there. */
+export function toShared(data: Float32Array): Float32Array {
+  if (data.buffer instanceof SharedArrayBuffer) return data;
+  const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
+  shared.set(data);
+  return shared;
+}
+
+export function runReducerInWorker(
+  name: ReducerName,
+  input: VectorMatrix,
+  params: unknown,
+  ctx: ReduceContext,
+  workerScript: string = defaultWorkerScript(),
+): Promise<ReducerResult> {
+  if (ctx.signal.aborted) return Promise.reject(new CancelledError());
+  const request: WorkerRequest = { name, data: toShared(input.data), n: input.n, dims: input.dims, params, seed: ctx.seed };
+  const worker = new Worker(workerScript, { workerData: request });
+  return new Promise<ReducerResult>((resolve, reject) => {
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      ctx.signal.removeEventListener("abort", onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = () => {
+      worker.postMessage({ type: "abort" });
+      killTimer = setTimeout(() => finish(() => reject(new CancelledError())), ABORT_GRACE_MS);
+    };
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    worker.on("message", (m: WorkerReply) => {
+      if (m.type === "progress") ctx.onProgress?.({ phase: m.phase, done: m.done, total: m.total });
+      else if (m.type === "done") finish(() => resolve({ coords: m.coords, meta: m.meta }));
+      else finish(() => reject(deserializeError(m.error)));
+    });
+    worker.on("error", (err) => finish(() => reject(err)));
+    worker.on("exit", (code) => finish(() => reject(ctx.signal.aborted ? new CancelledError() : new Error(`reducer worker exited with code ${code}`))));
+  });
+}

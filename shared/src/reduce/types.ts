@@ -1,0 +1,38 @@
+/**
+ * The one interface every reducer implements (STYLE.md habit 3):
+ * `(input, params, ctx) => Promise<ReducerResult>`; seeded; stops between epochs on abort.
+ */
+import type { ReducerName } from "../types";
+
+/** Row-major N×D matrix. `data` may live in a SharedArrayBuffer. */
+export interface VectorMatrix {
+  data: Float32Array;
+  n: number;
+  dims: number;
+}
+
+export interface ReduceProgress {
+  /** e.g. "knn", "graph", "embed", "pca". */
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface ReduceContext {
+  /** Checked between epochs / blocks; the reducer throws CancelledError once aborted. */
+  signal: AbortSignal;
+  onProgress?: (p: ReduceProgress) => void;
+  /** Seed for every random choice (default 42). Same seed + single thread → same layout. */
+  seed: number;
+}
+
+export interface ReducerResult {
+  /** Interleaved x0,y0,x1,y1… length 2N, all finite. */
+  coords: Float32Array;
+  /** What the run records: effective params, explained variance, KL divergence… */
+  meta: Record<string, unknown>;
+}
+
+export type Reducer<P> = (input: VectorMatrix, params: P, ctx: ReduceContext) => Promise<ReducerResult>;
+
+export type { ReducerName };

@@ -1,0 +1,101 @@
+/**
+ * Colour-by as SQL over the stored point columns: recolouring never re-reads payload-derived
+ * labels in JS and never recomputes the projection. The age-bucket CASE must give exactly what
+ * `ageBucket` in categories.ts gives (tested on the same data).
+ */
+import { AGE_BUCKET_DAYS, AGE_BUCKETS, OTHER_LABEL, OVERFLOW_INDEX, UNKNOWN_LABEL } from "../categories";
+import { InputError } from "../errors";
+import { BUILTIN_COLOR_BY, type ColorBy, type LegendEntry } from "../types";
+import type { DuckDBValue } from "./duckdb";
+
+/** Payload field paths: names of letters, digits, "_" or "-", joined by "." (e.g. `metadata.lang`). */
+const FIELD_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const MAX_FIELD_PATH = 200;
+const DAY_US = 86_400_000_000n;
+
+export function isFieldPath(name: string): boolean {
+  return name.length <= MAX_FIELD_PATH && FIELD_PATH.test(name);
+}
+
+/** `$."a"."b"`: quoted segments, so "-" and digits are keys, not operators or array indexes. */
+export function jsonPathOf(field: string): string {
+  return "$" + field.split(".").map((segment) => `."${segment}"`).join("");
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** SQL giving the age bucket of `ts` at `$nowUs` (epoch microseconds); integer maths, no rounding. */
+export function ageBucketSql(tsColumn = "ts", nowParam = "$now_us"): string {
+  const age = `(${nowParam} - epoch_us(${tsColumn}))`;
+  const past = AGE_BUCKET_DAYS.map((days, i) => `WHEN ${age} <= ${BigInt(days) * DAY_US} THEN ${sqlString(AGE_BUCKETS[i])}`).join(" ");
+  return `CASE WHEN ${tsColumn} IS NULL THEN ${sqlString(UNKNOWN_LABEL)} WHEN ${age} < 0 THEN 'future' ${past} ELSE '>1y' END`;
+}
+
+export interface LabelSql {
+  /** A VARCHAR expression over a `points` row. */
+  expr: string;
+  params: Record<string, DuckDBValue>;
+}
+
+/** The label of each point for `colorBy`; InputError for a name that is neither builtin nor a field path. */
+export function labelSql(colorBy: ColorBy, now: Date): LabelSql {
+  if (typeof colorBy !== "string" || colorBy === "") {
+    throw new InputError("colour-by must be a non-empty string", "colorBy");
+  }
+  switch (colorBy) {
+    case "document_id":
+      return { expr: `coalesce(document_id, ${sqlString(UNKNOWN_LABEL)})`, params: {} };
+    case "source_dir":
+      return { expr: "source_dir", params: {} };
+    case "filetype":
+      return { expr: "filetype", params: {} };
+    case "age_bucket":
+      return { expr: ageBucketSql(), params: { now_us: BigInt(now.getTime()) * 1000n } };
+  }
+  if (!isFieldPath(colorBy)) {
+    throw new InputError(
+      `colour-by '${colorBy.slice(0, 80)}' is neither ${BUILTIN_COLOR_BY.join(", ")} nor a payload field path`,
+      "colorBy",
+      "Use a payload field name made of letters, digits, '_' or '-', with '.' between levels (e.g. category or metadata.lang).",
+    );
+  }
+  return {
+    expr: `coalesce(nullif(json_extract_string(payload, $field_path), ''), ${sqlString(UNKNOWN_LABEL)})`,
+    params: { field_path: jsonPathOf(colorBy) },
+  };
+}
+
+/**
+ * `SELECT row, label, code` for one run: labels ranked by count desc then label asc; the first
+ * 255 get codes 0..254, the rest 255 ("Other"). Needs `$run` plus the label params.
+ */
+export function codedLabelsSql(label: LabelSql): string {
+  return `WITH labelled AS (
+      SELECT "row", ${label.expr} AS label FROM points WHERE run_id = $run
+    ), ranked AS (
+      SELECT label, count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, label ASC) - 1 AS rank
+      FROM labelled GROUP BY label
+    )
+    SELECT l."row", l.label, r.n, CAST(least(r.rank, ${OVERFLOW_INDEX}) AS UTINYINT) AS code
+    FROM labelled l JOIN ranked r USING (label)`;
+}
+
+/** Legend rows of a run: `SELECT label, n, rank` ordered by rank. */
+export function rankedLabelsSql(label: LabelSql): string {
+  return `SELECT ${label.expr} AS label, count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, label ASC) - 1 AS rank
+    FROM points WHERE run_id = $run GROUP BY 1 ORDER BY rank`;
+}
+
+/** Legend entries from ranked labels: the top 255 as they are, the rest summed into "Other". */
+export function legendFromRanked(ranked: { label: string; n: number | bigint }[]): LegendEntry[] {
+  const legend: LegendEntry[] = [];
+  let other = 0;
+  ranked.forEach((r, i) => {
+    if (i < OVERFLOW_INDEX) legend.push({ index: i, label: r.label, count: Number(r.n) });
+    else other += Number(r.n);
+  });
+  if (other > 0) legend.push({ index: OVERFLOW_INDEX, label: OTHER_LABEL, count: other });
+  return legend;
+}

@@ -1,0 +1,116 @@
+/**
+ * Bulk load of a finished run: derives each point's columns once (categories.ts), then appends
+ * points and vectors through DataChunks in row order, so per-run scans prune by zone maps.
+ */
+import { extractPointColumns } from "../categories";
+import { InputError } from "../errors";
+import { bulkAppend, type BulkColumn, type DuckDBConnection } from "./duckdb";
+import type { CompletedRunData } from "./types";
+
+const MAX_POINTS = 2 ** 31 - 1;
+
+/** Throws InputError unless the arrays describe the same N points. */
+export function checkCompletedRunData(data: CompletedRunData): number {
+  if (!data || !Array.isArray(data.ids) || !Array.isArray(data.payloads)) {
+    throw new InputError("completed run data needs ids and payloads arrays");
+  }
+  const n = data.ids.length;
+  if (n > MAX_POINTS) throw new InputError(`a run holds at most ${MAX_POINTS} points`);
+  if (data.payloads.length !== n) throw new InputError(`payloads has ${data.payloads.length} entries for ${n} ids`, "payloads");
+  if (!(data.coords instanceof Float32Array) || data.coords.length !== 2 * n) {
+    throw new InputError(`coords must be a Float32Array of 2 × ${n} interleaved x, y values`, "coords");
+  }
+  for (let i = 0; i < n; i++) {
+    if (typeof data.ids[i] !== "string") throw new InputError(`point id at row ${i} is not a string`, "ids");
+  }
+  if (data.vectors) {
+    const { data: vec, dims } = data.vectors;
+    if (!Number.isInteger(dims) || dims < 1) throw new InputError("vectors.dims must be a positive integer", "vectors");
+    if (!(vec instanceof Float32Array) || vec.length !== n * dims) {
+      throw new InputError(`vectors.data must be a Float32Array of ${n} × ${dims} values`, "vectors");
+    }
+  }
+  return n;
+}
+
+function payloadJson(payload: unknown, row: number): string | null {
+  if (payload === null || payload === undefined) return null;
+  try {
+    return JSON.stringify(payload);
+  } catch (err) {
+    throw new InputError(`payload at row ${row} cannot be stored as JSON: ${(err as Error).message}`, "payloads");
+  }
+}
+
+/** Appends the points (and vectors, when given) of `runId` inside the caller's transaction. */
+export async function loadPoints(tx: DuckDBConnection, runId: string, data: CompletedRunData): Promise<void> {
+  const n = data.ids.length;
+  const rows = new Int32Array(n);
+  const xs = new Float32Array(n);
+  const ys = new Float32Array(n);
+  const chunkIndexes = new Int32Array(n);
+  const hasChunkIndex = new Uint8Array(n);
+  const timestamps = new BigInt64Array(n); // epoch µs
+  const hasTimestamp = new Uint8Array(n);
+  const runIds: string[] = new Array(n).fill(runId);
+  const pointIds: string[] = new Array(n);
+  const documentIds: (string | null)[] = new Array(n);
+  const sourcePaths: (string | null)[] = new Array(n);
+  const paths: (string | null)[] = new Array(n);
+  const mimeTypes: (string | null)[] = new Array(n);
+  const sourceDirs: string[] = new Array(n);
+  const filetypes: string[] = new Array(n);
+  const texts: (string | null)[] = new Array(n);
+  const payloads: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = extractPointColumns(data.ids[i], data.payloads[i]);
+    rows[i] = i;
+    xs[i] = data.coords[2 * i];
+    ys[i] = data.coords[2 * i + 1];
+    pointIds[i] = c.point_id;
+    documentIds[i] = c.document_id;
+    if (c.chunk_index !== null) {
+      chunkIndexes[i] = c.chunk_index;
+      hasChunkIndex[i] = 1;
+    }
+    sourcePaths[i] = c.source_path;
+    paths[i] = c.path;
+    mimeTypes[i] = c.mime_type;
+    if (c.ts) {
+      timestamps[i] = BigInt(c.ts.getTime()) * 1000n;
+      hasTimestamp[i] = 1;
+    }
+    sourceDirs[i] = c.source_dir;
+    filetypes[i] = c.filetype;
+    texts[i] = c.text;
+    payloads[i] = payloadJson(data.payloads[i], i);
+  }
+  const text = (values: readonly (string | null)[]): BulkColumn => ({ kind: "varchar", values });
+  const runIdColumn = text(runIds);
+  const rowColumn: BulkColumn = { kind: "int32", values: rows };
+  await bulkAppend(
+    tx,
+    "points",
+    [
+      runIdColumn,
+      rowColumn,
+      text(pointIds),
+      { kind: "float32", values: xs },
+      { kind: "float32", values: ys },
+      text(documentIds),
+      { kind: "int32", values: chunkIndexes, valid: hasChunkIndex },
+      text(sourcePaths),
+      text(paths),
+      text(mimeTypes),
+      { kind: "int64", values: timestamps, valid: hasTimestamp },
+      text(sourceDirs),
+      text(filetypes),
+      text(texts),
+      text(payloads),
+    ],
+    n,
+  );
+  if (data.vectors) {
+    await bulkAppend(tx, "vectors", [runIdColumn, rowColumn, { kind: "floatList", values: data.vectors.data, width: data.vectors.dims }], n);
+  }
+}

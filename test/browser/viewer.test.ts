@@ -1,0 +1,238 @@
+/**
+ * The browser viewer end to end: `embedscope serve` on a copy of the seeded demo database, driven
+ * by headless Chromium. Drawing, lasso → chunk table with the database's text, colour-by without a
+ * new run, search, tooltip, open document, find similar, exports, token, themes.
+ */
+import { readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Store } from "../../shared/src/store/store";
+import type { RunRecord } from "../../shared/src/types";
+import { countPlotPixels, launchChromium, mouseLasso, openViewer, privateCopy, protocolClient, squash, startServe, type Serve } from "./harness";
+
+let copy: ReturnType<typeof privateCopy>;
+let serve: Serve;
+let browser: Browser;
+let runs: RunRecord[];
+/** Full text per row of every demo run, read from the database before the server locks it. */
+const texts = new Map<string, string[]>();
+
+beforeAll(async () => {
+  copy = privateCopy(inject("demoDb"));
+  const store = await Store.open(copy.db);
+  try {
+    runs = await store.listRuns();
+    for (const run of runs) {
+      const rows: string[] = [];
+      for (let row = 0; row < run.point_count; row++) rows.push((await store.point(run.id, row)).text ?? "");
+      texts.set(run.id, rows);
+    }
+  } finally {
+    store.close();
+  }
+  serve = await startServe(copy.db);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await serve?.stop();
+  copy?.cleanup();
+  expect(code).toBe(0);
+});
+
+/** The run the page shows (the newest completed one at start). */
+async function shownRunId(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const s = window.embedscope?.viewer?.store.state;
+    return s && s.view.kind !== "empty" ? s.view.runId : "";
+  });
+}
+
+async function canvasBox(page: Page) {
+  const box = await page.locator("[data-testid=scatter]").boundingBox();
+  if (!box) throw new Error("no canvas");
+  return box;
+}
+
+describe("embedscope serve + viewer", () => {
+  it("refuses the page and the socket without the token", async () => {
+    const base = `http://127.0.0.1:${serve.port}`;
+    expect((await fetch(`${base}/`)).status).toBe(403);
+    expect((await fetch(`${base}/viewer.js`)).status).toBe(403);
+    expect((await fetch(`${base}/?token=${serve.token.slice(1)}`)).status).toBe(403);
+    const ok = await fetch(serve.url);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const ws = await fetch(`${base}/ws`, { headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" } }).catch((e: Error) => e);
+    expect(ws instanceof Error || ws.status === 403).toBe(true);
+  });
+
+  it("draws the newest demo run on the canvas, lists the three runs, and breaks no CSP rule", async () => {
+    const { page, problems } = await openViewer(browser, serve.url);
+    const runId = await shownRunId(page);
+    const newest = runs.filter((r) => r.status === "completed").sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
+    expect(runId).toBe(newest.id);
+    expect(await page.locator("[data-testid=scatter]").getAttribute("data-points")).toBe(String(newest.point_count));
+    const pixels = await countPlotPixels(page);
+    // 778 dots of several pixels each: far more than noise, far less than a filled canvas.
+    expect(pixels.drawn).toBeGreaterThan(1500);
+    expect(pixels.drawn).toBeLessThan(pixels.total * 0.5);
+    await expect.poll(() => page.locator("[data-testid=run-row]").count()).toBe(runs.length);
+    const statuses = await page.locator("[data-testid=run-row] [data-testid=status]").allTextContents();
+    expect(statuses).toEqual(runs.map(() => "completed"));
+    expect(await page.locator("[data-testid=legend-item]").count()).toBe(newest.meta.legend?.length);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("lassos points with the mouse and lists their real chunk text from the database", async () => {
+    const { page, problems } = await openViewer(browser, serve.url);
+    const runId = await shownRunId(page);
+    await page.getByRole("button", { name: "Lasso select" }).click();
+    const box = await canvasBox(page);
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const r = Math.min(box.width, box.height) * 0.3;
+    const polygon: [number, number][] = Array.from({ length: 12 }, (_, i) => [cx + r * Math.cos((i / 12) * 2 * Math.PI), cy + r * Math.sin((i / 12) * 2 * Math.PI)]);
+    await mouseLasso(page, polygon);
+    await page.waitForSelector("[data-testid=chunk-row]:not(.es-loading)");
+    const selected = await page.evaluate(() => Array.from(window.embedscope?.viewer?.store.state.selection?.rows ?? []));
+    expect(selected.length).toBeGreaterThan(0);
+    expect(selected.length).toBeLessThan(778);
+    // Every selected point is drawn inside the lasso's circle.
+    const positions = await page.evaluate((rows) => rows.map((row) => window.embedscope?.viewer?.app.scatter.clientPositionOf(row) ?? null), selected.slice(0, 200));
+    for (const p of positions) {
+      expect(p).not.toBeNull();
+      expect(Math.hypot(p![0] - cx, p![1] - cy)).toBeLessThan(r + 6);
+    }
+    expect(await page.evaluate(() => window.embedscope?.viewer?.app.scatter.selectedCount())).toBe(selected.length);
+    await expect.poll(() => page.locator(".es-table-title").textContent()).toContain(`${selected.length.toLocaleString("en-US")} selected · lasso`);
+    const cells = await page.locator("[data-testid=chunk-row]:not(.es-loading)").evaluateAll((rows) =>
+      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => ({ row: Number((r as HTMLElement).dataset.row), text: r.querySelector(".es-col-text")?.textContent ?? "" })),
+    );
+    expect(cells.length).toBeGreaterThan(0);
+    const dbTexts = texts.get(runId)!;
+    for (const cell of cells) {
+      expect(selected).toContain(cell.row);
+      expect(cell.text.length).toBeGreaterThan(10);
+      expect(squash(dbTexts[cell.row]).startsWith(cell.text)).toBe(true);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("recolours from the colour-by picker: new legend, same runs", async () => {
+    const { page } = await openViewer(browser, serve.url);
+    const client = await protocolClient(serve);
+    try {
+      const before = (await client.rpc.request("runs.list", {})).runs.length;
+      const runId = await shownRunId(page);
+      const expected = await client.rpc.request("color.get", { runId, colorBy: "document_id" });
+      await page.getByTestId("color-by").selectOption("document_id");
+      await page.waitForSelector('[data-testid=scatter][data-color-by="document_id"]');
+      await expect.poll(() => page.getByTestId("legend-item").count()).toBe(expected.legend.length);
+      const labels = await page.getByTestId("legend-item").locator(".es-legend-label").allTextContents();
+      expect(labels).toEqual(expected.legend.map((e) => e.label));
+      await expect.poll(() => page.locator(".es-legend-title").textContent()).toContain("document_id");
+      expect((await client.rpc.request("runs.list", {})).runs.length).toBe(before);
+      expect(await page.getByTestId("run-row").count()).toBe(before);
+      // Clicking a legend entry highlights it: the others dim in the legend and the plot changes.
+      const pixelsBefore = await countPlotPixels(page);
+      await page.getByTestId("legend-item").first().click();
+      await expect.poll(() => page.getByTestId("legend-item").first().getAttribute("aria-pressed")).toBe("true");
+      await expect.poll(async () => (await countPlotPixels(page)).drawn).toBeLessThan(pixelsBefore.drawn);
+    } finally {
+      client.close();
+      await page.close();
+    }
+  });
+
+  it("searches as you type and highlights the matches", async () => {
+    const { page } = await openViewer(browser, serve.url);
+    const client = await protocolClient(serve);
+    try {
+      const runId = await shownRunId(page);
+      const expected = await client.rpc.request("search", { runId, query: "annotation" });
+      expect(expected.rows.length).toBeGreaterThan(0);
+      await page.getByTestId("search-input").fill("annotation");
+      await expect.poll(() => page.locator(".es-search-status").textContent()).toBe(`${expected.rows.length} ${expected.rows.length === 1 ? "match" : "matches"}`);
+      const selected = await page.evaluate(() => Array.from(window.embedscope?.viewer?.store.state.selection?.rows ?? []));
+      expect(selected).toEqual(Array.from(expected.rows).sort((a, b) => a - b));
+      expect(await page.evaluate(() => window.embedscope?.viewer?.app.scatter.selectedCount())).toBe(expected.rows.length);
+      await expect.poll(() => page.locator(".es-table-title").textContent()).toContain("search “annotation”");
+      await page.getByTestId("search-input").fill("");
+      await expect.poll(() => page.evaluate(() => window.embedscope?.viewer?.store.state.selection)).toBeNull();
+    } finally {
+      client.close();
+      await page.close();
+    }
+  });
+
+  it("shows a point's text on hover, its full text on open, and its neighbours on find similar", async () => {
+    const { page } = await openViewer(browser, serve.url);
+    const runId = await shownRunId(page);
+    const dbTexts = texts.get(runId)!;
+    // Hover the point drawn at row 5.
+    const pos = await page.evaluate(() => window.embedscope?.viewer?.app.scatter.clientPositionOf(5) ?? null);
+    expect(pos).not.toBeNull();
+    await page.mouse.move(pos![0] - 30, pos![1] - 30);
+    await page.mouse.move(pos![0], pos![1], { steps: 4 });
+    const tooltip = page.getByTestId("tooltip");
+    await tooltip.waitFor({ state: "visible" });
+    const hovered = await page.evaluate(() => window.embedscope?.viewer?.app.scatter["plot"]?.get("hoveredPoint") as number);
+    const tipText = (await tooltip.locator(".es-tooltip-text").textContent()) ?? "";
+    expect(squash(dbTexts[hovered]).startsWith(tipText.replace(/…$/, ""))).toBe(true);
+
+    await page.getByTestId("search-input").fill("annotation");
+    const row = page.locator("[data-testid=chunk-row]:not(.es-loading)").first();
+    await row.waitFor();
+    const rowIndex = Number(await row.getAttribute("data-row"));
+    await row.getByRole("button", { name: "Open document" }).click();
+    const detail = page.getByTestId("detail-text");
+    await detail.waitFor();
+    expect(await detail.textContent()).toBe(dbTexts[rowIndex]);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByTestId("side-panel").isHidden()).toBe(true);
+
+    await row.getByRole("button", { name: "Find similar" }).click();
+    await expect.poll(() => page.getByTestId("similar-item").count()).toBe(10);
+    const scores = await page.locator(".es-score").allTextContents();
+    expect(scores.map(Number)).toEqual([...scores.map(Number)].sort((a, b) => b - a));
+    const selection = await page.evaluate(() => Array.from(window.embedscope?.viewer?.store.state.selection?.rows ?? []));
+    expect(selection).toContain(rowIndex);
+    expect(selection.length).toBe(11);
+    await page.close();
+  });
+
+  it("downloads the selection as CSV and the view as PNG", async () => {
+    const { page } = await openViewer(browser, serve.url);
+    await page.getByTestId("search-input").fill("annotation");
+    await expect.poll(() => page.evaluate(() => window.embedscope?.viewer?.store.state.selection?.rows.length ?? 0)).toBeGreaterThan(0);
+    const count = await page.evaluate(() => window.embedscope?.viewer?.store.state.selection?.rows.length ?? 0);
+    await page.getByTestId("export-menu").locator("summary").click();
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("menuitem", { name: "CSV" }).first().click()]);
+    expect(csv.suggestedFilename()).toMatch(/-selection\.csv$/);
+    const lines = readFileSync((await csv.path())!, "utf8").trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^point_id,x,y,category/);
+    // Quoted multi-line text makes lines ≥ rows + header.
+    expect(lines.length).toBeGreaterThanOrEqual(count + 1);
+    const [png] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-png").click()]);
+    const bytes = readFileSync((await png.path())!);
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(bytes.length).toBeGreaterThan(5000);
+    await page.close();
+  });
+
+  it("follows the dark colour scheme and fits a narrow notebook-sized page", async () => {
+    const { page } = await openViewer(browser, serve.url, { colorScheme: "dark", width: 520, height: 640 });
+    const corner = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>("[data-testid=scatter]")!;
+      return Array.from(c.getContext("2d")!.getImageData(1, 1, 1, 1).data);
+    });
+    expect((corner[0] + corner[1] + corner[2]) / 3).toBeLessThan(60);
+    expect(await page.locator(".es-sidebar").isHidden()).toBe(true);
+    expect((await countPlotPixels(page)).drawn).toBeGreaterThan(500);
+    await page.close();
+  });
+});

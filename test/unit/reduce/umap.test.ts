@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { CancelledError, InputError } from "../../../shared/src/errors";
+import { fuzzySimplicialSet } from "../../../shared/src/reduce/fuzzyGraph";
+import { knn } from "../../../shared/src/reduce/knn";
+import { Pacer } from "../../../shared/src/reduce/pacer";
+import { knnAgreement } from "../../../shared/src/reduce/quality";
+import { umap } from "../../../shared/src/reduce/umap";
+import { createRng } from "../../../shared/src/random";
+import type { UmapParams } from "../../../shared/src/types";
+import { abortOnPhase, allFinite, blobs, ctxWithSeed, recordingContext } from "./helpers";
+
+const PARAMS: UmapParams = { n_neighbors: 15, min_dist: 0.1, metric: "euclidean", n_epochs: 200 };
+
+describe("umap", () => {
+  const { input, labels } = blobs(300, 50, 5, 2, 1);
+
+  it("keeps well-separated blobs apart and records its effective parameters", async () => {
+    const { coords, meta } = await umap(input, PARAMS, ctxWithSeed());
+    expect(coords).toBeInstanceOf(Float32Array);
+    expect(coords.length).toBe(2 * input.n);
+    expect(allFinite(coords)).toBe(true);
+    expect(knnAgreement(labels, coords, 10)).toBeGreaterThan(0.9);
+    expect(meta).toMatchObject({ n_neighbors: 15, min_dist: 0.1, metric: "euclidean", n_epochs: 200, knn: "exact", init: "pca" });
+    expect(meta.a as number).toBeCloseTo(1.577, 1);
+    expect(meta.b as number).toBeCloseTo(0.895, 1);
+  });
+
+  it("uses the requested metric: cosine groups rays by direction whatever their length", async () => {
+    // Three directions in 10-D, lengths spread over two orders of magnitude: euclidean neighbours
+    // follow length, cosine neighbours follow direction.
+    const rng = createRng(5);
+    const n = 300;
+    const dims = 10;
+    const directions = Array.from({ length: 3 }, () => Array.from({ length: dims }, () => rng.normal()));
+    const data = new Float32Array(n * dims);
+    const direction = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      direction[i] = i % 3;
+      const length = 1 + 99 * rng.next();
+      for (let c = 0; c < dims; c++) data[i * dims + c] = length * (directions[i % 3][c] + 0.05 * rng.normal());
+    }
+    const rays = { data, n, dims };
+    const cosine = await umap(rays, { ...PARAMS, metric: "cosine" }, ctxWithSeed());
+    const euclidean = await umap(rays, PARAMS, ctxWithSeed());
+    expect(knnAgreement(direction, cosine.coords, 10)).toBeGreaterThan(0.95);
+    expect(knnAgreement(direction, euclidean.coords, 10)).toBeLessThan(knnAgreement(direction, cosine.coords, 10));
+  });
+
+  it("is bitwise deterministic for a seed and changes with the seed", async () => {
+    const a = await umap(input, PARAMS, ctxWithSeed(3));
+    const b = await umap(input, PARAMS, ctxWithSeed(3));
+    const c = await umap(input, PARAMS, ctxWithSeed(4));
+    expect(Buffer.from(a.coords.buffer).equals(Buffer.from(b.coords.buffer))).toBe(true);
+    expect(Buffer.from(a.coords.buffer).equals(Buffer.from(c.coords.buffer))).toBe(false);
+  });
+
+  it("reports knn, graph, pca and embed progress, a bounded number of times", async () => {
+    const { ctx, events } = recordingContext();
+    await umap(input, PARAMS, ctx);
+    const phases = [...new Set(events.map((e) => e.phase))];
+    expect(phases).toEqual(["knn", "graph", "pca", "embed"]);
+    expect(events.length).toBeLessThan(500);
+    const embed = events.filter((e) => e.phase === "embed");
+    expect(embed[embed.length - 1]).toEqual({ phase: "embed", done: 200, total: 200 });
+  });
+
+  it("stops with CancelledError when aborted during the layout", async () => {
+    const { ctx } = abortOnPhase("embed");
+    await expect(umap(input, PARAMS, ctx)).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it("handles tiny inputs: n_neighbors is clamped to N, one point is an InputError", async () => {
+    for (const n of [2, 3, 5]) {
+      const { input: tiny } = blobs(n, 4, 2, 1, 9);
+      const { coords, meta } = await umap(tiny, { ...PARAMS, n_neighbors: 15 }, ctxWithSeed());
+      expect(coords.length).toBe(2 * n);
+      expect(allFinite(coords)).toBe(true);
+      expect(meta.n_neighbors).toBe(n);
+    }
+    await expect(umap({ data: Float32Array.of(1, 2), n: 1, dims: 2 }, PARAMS, ctxWithSeed())).rejects.toBeInstanceOf(InputError);
+  });
+
+  it("defaults n_epochs as umap-learn does", async () => {
+    const { n_epochs: _omit, ...withoutEpochs } = PARAMS;
+    const { input: small } = blobs(30, 4, 2, 1, 2);
+    const { meta } = await umap(small, withoutEpochs, ctxWithSeed());
+    expect(meta.n_epochs).toBe(500);
+  });
+});
+
+describe("fuzzy simplicial set", () => {
+  it("is symmetric with memberships in (0, 1] and the nearest neighbour at 1", async () => {
+    const { input } = blobs(120, 8, 3, 1, 4);
+    const graph = await knn(input, 9, "euclidean", ctxWithSeed());
+    const fuzzy = await fuzzySimplicialSet(graph, input.n, 10, "euclidean", new Pacer(ctxWithSeed()));
+    const at = (i: number, j: number): number => {
+      for (let p = fuzzy.rowStart[i]; p < fuzzy.rowStart[i + 1]; p++) if (fuzzy.cols[p] === j) return fuzzy.values[p];
+      return 0;
+    };
+    for (let i = 0; i < input.n; i++) {
+      for (let p = fuzzy.rowStart[i]; p < fuzzy.rowStart[i + 1]; p++) {
+        const v = fuzzy.values[p];
+        expect(v).toBeGreaterThan(0);
+        expect(v).toBeLessThanOrEqual(1);
+        expect(at(fuzzy.cols[p], i)).toBe(v);
+        if (p > fuzzy.rowStart[i]) expect(fuzzy.cols[p]).toBeGreaterThan(fuzzy.cols[p - 1]);
+      }
+      expect(at(i, graph.indices[i * 9])).toBeCloseTo(1, 12);
+    }
+  });
+});

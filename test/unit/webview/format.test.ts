@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import type { RunRecord } from "../../../shared/src/types";
+import { pointsText, progressText, qualityText, reducerText, relativeTime, runTitle } from "../../../webview/src/format";
+
+const base: RunRecord = {
+  id: "r",
+  label: null,
+  source_kind: "qdrant",
+  source_uri: "http://q:6333",
+  collection: "docs",
+  vector_name: null,
+  reducer: "pca",
+  dimensionality: 2,
+  status: "completed",
+  config: {},
+  meta: { reducer_requested: "umap", sampled: true, shown_count: 200000, total_count: 1234567, explained_variance_ratio: [0.2, 0.05] },
+  error: null,
+  point_count: 200000,
+  created_at: "2026-01-01T00:00:00Z",
+  updated_at: "",
+  started_at: null,
+  completed_at: null,
+};
+
+describe("run text", () => {
+  it("says a sampled run shows N of M and names a fallback", () => {
+    expect(pointsText(base)).toBe("showing 200,000 of 1,234,567");
+    expect(pointsText({ ...base, meta: { shown_count: 778 } })).toBe("778 points");
+    expect(pointsText({ ...base, status: "running" })).toBe("");
+    expect(reducerText(base)).toBe("UMAP → PCA");
+    expect(runTitle(base)).toBe("PCA · http://q:6333 / docs");
+  });
+
+  it("reports PCA variance or t-SNE KL", () => {
+    expect(qualityText(base)).toBe("explained variance 20.0% + 5.0% = 25.0%");
+    expect(qualityText({ ...base, meta: { kl_divergence: 1.23456 } })).toBe("KL divergence 1.235");
+    expect(qualityText({ ...base, meta: {} })).toBeNull();
+  });
+
+  it("describes progress by phase", () => {
+    expect(progressText({ runId: "r", phase: "fetch", done: 40, total: 100 })).toBe("fetching 40%");
+    expect(progressText({ runId: "r", phase: "embed", done: 120, total: 500 })).toBe("layout 120 / 500");
+    expect(progressText({ runId: "r", phase: "store", done: 0, total: 0 })).toBe("storing 0%");
+  });
+
+  it("gives relative times", () => {
+    const now = new Date("2026-01-01T02:00:00Z");
+    expect(relativeTime("2026-01-01T01:59:50Z", now)).toBe("just now");
+    expect(relativeTime("2026-01-01T01:30:00Z", now)).toBe("30 min ago");
+    expect(relativeTime("2025-01-01T00:00:00Z", now)).toBe("2025-01-01");
+  });
+});

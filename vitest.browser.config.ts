@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * End-to-end tests of the browser viewer: `embedscope serve` on a temp DuckDB seeded with the demo,
+ * driven by headless Chromium (playwright-core). Separate from `vitest run` (unit + protocol).
+ */
+export default defineConfig({
+  test: {
+    include: ["test/browser/**/*.test.ts"],
+    pool: "forks",
+    // One Chromium and one server at a time: the machine has 2 cores.
+    maxWorkers: 1,
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    globalSetup: ["test/browser/globalSetup.ts"],
+  },
+});

@@ -1,0 +1,38 @@
+/**
+ * Category colours for the plot and the legend, as RGBA for WebGL: one per category code (0..254)
+ * plus "Other" (255), and a dimmed variant for highlighting legend entries.
+ */
+import { categoryColor, hexToRgb } from "../../../shared/src/palette";
+import type { LegendEntry } from "../../../shared/src/types";
+
+export type Rgba = [number, number, number, number];
+
+export const OTHER_INDEX = 255;
+export const PALETTE_SIZE = 256;
+
+export function hexToRgba(hex: string, alpha = 1): Rgba {
+  const [r, g, b] = hexToRgb(hex);
+  return [r / 255, g / 255, b / 255, alpha];
+}
+
+/**
+ * 256 colours indexed by category code, from the palette the static PNG uses too (so a notebook's
+ * picture and its live plot agree). `legend` is accepted for future per-label tweaks.
+ */
+export function paletteForLegend(_legend: readonly LegendEntry[]): Rgba[] {
+  const colors: Rgba[] = [];
+  for (let i = 0; i < PALETTE_SIZE; i++) colors.push(hexToRgba(categoryColor(i), i === OTHER_INDEX ? 0.8 : 1));
+  return colors;
+}
+
+/** Dims every category not in `focused` (empty = none dimmed), keeping its hue so context stays. */
+export function focusPalette(colors: readonly Rgba[], focused: readonly number[], dimAlpha = 0.1): Rgba[] {
+  if (focused.length === 0) return colors.map((c) => [...c] as Rgba);
+  const keep = new Set(focused);
+  return colors.map((c, i) => (keep.has(i) ? ([...c] as Rgba) : ([c[0], c[1], c[2], dimAlpha] as Rgba)));
+}
+
+export function rgbaToCss(c: Rgba): string {
+  const to255 = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
+  return `rgba(${to255(c[0])}, ${to255(c[1])}, ${to255(c[2])}, ${Math.round(c[3] * 100) / 100})`;
+}

@@ -1,0 +1,349 @@
+/**
+ * The map: regl-scatterplot behind a small set of verbs. Host state (selection, colours, focus) is
+ * applied with `preventEvent` so it never echoes back as a user action; user actions (lasso, box,
+ * click, hover) come out through the callbacks.
+ */
+import createScatterplot from "regl-scatterplot";
+import { h } from "../dom";
+import type { Coloring, InteractionMode, RunPoints } from "../state";
+import { normalizeCoords, pointsInRect, type NormalizedCoords } from "./normalize";
+import { focusPalette, paletteForLegend, type Rgba } from "./palette";
+import { pointStyleFor } from "./pointStyle";
+import { readPlotColors, type PlotColors } from "./themeColors";
+import { pixelToPlot } from "./viewMath";
+
+type Scatterplot = ReturnType<typeof createScatterplot>;
+
+export interface ScatterCallbacks {
+  onSelect(rows: Uint32Array, origin: "lasso" | "box" | "click"): void;
+  onDeselect(): void;
+  /** `row` null when the pointer left a point. Client coordinates of the pointer. */
+  onHover(row: number | null, clientX: number, clientY: number): void;
+}
+
+export interface ScatterOptions {
+  /** regl-scatterplot builds the spatial index of ≥ 1M points in a blob: worker; hosts whose CSP forbids it say false. */
+  spatialIndexWorker?: boolean;
+}
+
+/** Smallest drag (px) that counts as a box rather than a click. */
+const MIN_BOX_PX = 4;
+
+export class ScatterView {
+  readonly element: HTMLDivElement;
+  readonly canvas: HTMLCanvasElement;
+  private readonly boxOverlay: HTMLDivElement;
+  private readonly boxRect: HTMLDivElement;
+  private plot: Scatterplot | null = null;
+  private coords: NormalizedCoords | null = null;
+  private codes: Uint8Array | null = null;
+  private palette: Rgba[] = [];
+  private colors: PlotColors | null = null;
+  private spatialIndex: ArrayBuffer | undefined;
+  private drawing: Promise<void> = Promise.resolve();
+  private lassoing = false;
+  private lassoEndedAt = -Infinity;
+  private lastPointer: [number, number] = [0, 0];
+  private mode: InteractionMode = "pan";
+  private readonly resizeObserver: ResizeObserver;
+  private readonly cleanups: (() => void)[] = [];
+  private destroyed = false;
+  private drawnCount = 0;
+
+  constructor(
+    private readonly callbacks: ScatterCallbacks,
+    private readonly options: ScatterOptions = {},
+  ) {
+    this.canvas = h("canvas", {
+      class: "es-canvas",
+      testid: "scatter",
+      attrs: { role: "img", "aria-label": "Scatterplot of the projected points. Drag to pan, scroll to zoom, shift+drag to lasso." },
+    });
+    this.boxRect = h("div", { class: "es-box-rect", attrs: { hidden: true } });
+    this.boxOverlay = h("div", { class: "es-box-overlay", attrs: { hidden: true } }, this.boxRect);
+    this.element = h("div", { class: "es-plot-surface" }, this.canvas, this.boxOverlay);
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(this.element);
+    this.installBoxSelection();
+    const track = (e: PointerEvent) => {
+      this.lastPointer = [e.clientX, e.clientY];
+    };
+    this.canvas.addEventListener("pointermove", track);
+    // A lasso closed where it started ends with a click on the same spot, which the plot would
+    // take as "select the point under the pointer" and replace the lasso's selection: swallow it.
+    const swallowClickAfterLasso = (e: MouseEvent) => {
+      if (e.target === this.canvas && performance.now() - this.lassoEndedAt < 500) e.stopPropagation();
+    };
+    this.element.addEventListener("click", swallowClickAfterLasso, true);
+    this.cleanups.push(() => {
+      this.canvas.removeEventListener("pointermove", track);
+      this.element.removeEventListener("click", swallowClickAfterLasso, true);
+    });
+  }
+
+  /** Creates the WebGL plot lazily: the element must be in the document with a size first. */
+  private ensurePlot(): Scatterplot {
+    if (this.plot) return this.plot;
+    const { width, height } = this.size();
+    this.colors = readPlotColors(this.element);
+    const plot = createScatterplot({
+      canvas: this.canvas,
+      width,
+      height,
+      backgroundColor: this.colors.background,
+      pointColorActive: this.colors.accent,
+      pointColorHover: this.colors.hover,
+      lassoColor: this.colors.lasso,
+      lassoOnLongPress: true,
+      lassoInitiator: false,
+      lassoMinDelay: 8,
+      lassoMinDist: 2,
+      deselectOnDblClick: true,
+      deselectOnEscape: true,
+      opacityInactiveScale: 0.35,
+      pointOutlineWidth: 2,
+      mouseMode: this.mode === "lasso" ? "lasso" : "panZoom",
+      colorBy: "valueA",
+      spatialIndexUseWorker: this.options.spatialIndexWorker === false ? false : undefined,
+      // Events in the same task as the gesture: async ones queue behind frames and add latency.
+      syncEvents: true,
+    });
+    plot.subscribe("lassoStart", () => {
+      this.lassoing = true;
+    });
+    plot.subscribe("lassoEnd", () => {
+      this.lassoing = false;
+      this.lassoEndedAt = performance.now();
+    });
+    plot.subscribe("select", ({ points }) => {
+      // `select` fires inside the lasso's end, before `lassoEnd`.
+      this.callbacks.onSelect(Uint32Array.from(points), this.lassoing ? "lasso" : "click");
+    });
+    plot.subscribe("deselect", () => this.callbacks.onDeselect());
+    plot.subscribe("pointOver", (row) => this.callbacks.onHover(row, this.lastPointer[0], this.lastPointer[1]));
+    plot.subscribe("pointOut", () => this.callbacks.onHover(null, 0, 0));
+    plot.subscribe("view", () => this.callbacks.onHover(null, 0, 0));
+    this.plot = plot;
+    return plot;
+  }
+
+  get pointCount(): number {
+    return this.drawnCount;
+  }
+
+  /** Points the plot itself shows as selected (what the user sees highlighted). */
+  selectedCount(): number {
+    return this.plot ? (this.plot.get("selectedPoints") as number[]).length : 0;
+  }
+
+  /** Draws a run: new coordinates, colours, a fresh camera. Resolves once the frame is drawn. */
+  setData(points: RunPoints, coloring: Coloring, focused: readonly number[], selection: Uint32Array | null): Promise<void> {
+    return this.enqueue(async () => {
+      const plot = this.ensurePlot();
+      this.coords = normalizeCoords(points.x, points.y);
+      this.codes = coloring.codes;
+      this.palette = paletteForLegend(coloring.legend);
+      const style = pointStyleFor(points.count);
+      await plot.set({
+        pointSize: style.size,
+        pointSizeSelected: Math.max(1, Math.round(style.size * 0.5)),
+        opacity: style.opacity,
+        pointColor: focusPalette(this.palette, focused),
+        colorBy: "valueA",
+      });
+      this.spatialIndex = undefined;
+      const hadPoints = this.drawnCount > 0;
+      await plot.draw({ x: this.coords.x, y: this.coords.y, z: this.codes }, { zDataType: "categorical", select: selection ? Array.from(selection) : undefined });
+      this.spatialIndex = plot.get("spatialIndex");
+      this.drawnCount = points.count;
+      // A new run starts from the whole picture, not from where the previous one was zoomed.
+      if (hadPoints) await plot.reset({ preventEvent: true });
+    });
+  }
+
+  /** New colour-by: same points and camera, new category per point (no new spatial index). */
+  setColoring(coloring: Coloring, focused: readonly number[], selection: Uint32Array | null): Promise<void> {
+    return this.enqueue(async () => {
+      const plot = this.plot;
+      if (!plot || !this.coords || coloring.codes.length !== this.coords.x.length) return;
+      this.codes = coloring.codes;
+      this.palette = paletteForLegend(coloring.legend);
+      await plot.set({ pointColor: focusPalette(this.palette, focused) });
+      await plot.draw(
+        { x: this.coords.x, y: this.coords.y, z: this.codes },
+        { zDataType: "categorical", preventFilterReset: true, spatialIndex: this.spatialIndex, select: selection ? Array.from(selection) : undefined },
+      );
+    });
+  }
+
+  /** Highlights legend categories by dimming the others (a palette change only). */
+  setFocus(focused: readonly number[]): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.plot || this.palette.length === 0) return;
+      await this.plot.set({ pointColor: focusPalette(this.palette, focused) });
+    });
+  }
+
+  setSelection(rows: Uint32Array | null): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.plot || !this.coords) return;
+      if (!rows || rows.length === 0) this.plot.deselect({ preventEvent: true });
+      else this.plot.select(Array.from(rows), { preventEvent: true });
+    });
+  }
+
+  setMode(mode: InteractionMode): void {
+    this.mode = mode;
+    this.boxOverlay.hidden = mode !== "box";
+    this.element.dataset.mode = mode;
+    void this.plot?.set({ mouseMode: mode === "lasso" ? "lasso" : "panZoom" });
+  }
+
+  /** Marks a point as hovered (from the table) without emitting an event. */
+  highlight(row: number | null): void {
+    if (!this.plot || !this.coords) return;
+    this.plot.hover(row ?? -1, { showReticleOnce: row !== null, preventEvent: true });
+  }
+
+  /** Zooms to the given rows (e.g. the selection), or back to everything. */
+  zoomTo(rows: Uint32Array | null): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.plot || !this.coords) return;
+      if (rows && rows.length > 0) await this.plot.zoomToPoints(Array.from(rows), { padding: 0.3, transition: true, transitionDuration: 400 });
+      else await this.plot.reset();
+    });
+  }
+
+  /** Re-reads the theme (VS Code/Jupyter theme switch, prefers-color-scheme change). */
+  refreshTheme(): void {
+    if (!this.plot) return;
+    this.colors = readPlotColors(this.element);
+    void this.plot.set({
+      backgroundColor: this.colors.background,
+      pointColorActive: this.colors.accent,
+      pointColorHover: this.colors.hover,
+      lassoColor: this.colors.lasso,
+    });
+  }
+
+  /** The current view as PNG: the plot renders into this 2-D canvas, so it holds the last frame. */
+  async toPngBlob(): Promise<Blob> {
+    await this.drawing;
+    this.plot?.redraw();
+    await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    return new Promise((resolve, reject) =>
+      this.canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("the browser could not encode the image"))), "image/png"),
+    );
+  }
+
+  /** Where a row is drawn, in client coordinates (for tests and for anchoring popups). */
+  clientPositionOf(row: number): [number, number] | null {
+    const pos = this.plot?.getScreenPosition(row);
+    if (!pos) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    return [rect.left + pos[0], rect.top + pos[1]];
+  }
+
+  clear(): Promise<void> {
+    return this.enqueue(async () => {
+      this.coords = null;
+      this.codes = null;
+      this.drawnCount = 0;
+      if (this.plot) await this.plot.clear();
+    });
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.resizeObserver.disconnect();
+    for (const c of this.cleanups.splice(0)) c();
+    this.plot?.destroy();
+    this.plot = null;
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────
+
+  /** regl-scatterplot refuses a draw while another is in flight: serialise every call. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.drawing.then(() => (this.destroyed ? undefined : task()));
+    this.drawing = next.catch(() => undefined);
+    return next;
+  }
+
+  private size(): { width: number; height: number } {
+    const rect = this.element.getBoundingClientRect();
+    return { width: Math.max(50, Math.floor(rect.width)), height: Math.max(50, Math.floor(rect.height)) };
+  }
+
+  private resize(): void {
+    if (!this.plot) return;
+    const { width, height } = this.size();
+    void this.plot.set({ width, height });
+  }
+
+  private installBoxSelection(): void {
+    let start: [number, number] | null = null;
+    const local = (e: PointerEvent): [number, number] => {
+      const rect = this.boxOverlay.getBoundingClientRect();
+      return [e.clientX - rect.left, e.clientY - rect.top];
+    };
+    const draw = (a: [number, number], b: [number, number]) => {
+      const style = this.boxRect.style;
+      style.left = `${Math.min(a[0], b[0])}px`;
+      style.top = `${Math.min(a[1], b[1])}px`;
+      style.width = `${Math.abs(a[0] - b[0])}px`;
+      style.height = `${Math.abs(a[1] - b[1])}px`;
+    };
+    const down = (e: PointerEvent) => {
+      if (e.button !== 0) return;
+      start = local(e);
+      this.boxOverlay.setPointerCapture(e.pointerId);
+      draw(start, start);
+      this.boxRect.hidden = false;
+      e.preventDefault();
+    };
+    const move = (e: PointerEvent) => {
+      if (start) draw(start, local(e));
+    };
+    const up = (e: PointerEvent) => {
+      if (!start) return;
+      const end = local(e);
+      const from = start;
+      start = null;
+      this.boxRect.hidden = true;
+      if (Math.abs(end[0] - from[0]) < MIN_BOX_PX && Math.abs(end[1] - from[1]) < MIN_BOX_PX) return;
+      this.selectBox(from, end, e.shiftKey);
+    };
+    const cancel = () => {
+      start = null;
+      this.boxRect.hidden = true;
+    };
+    this.boxOverlay.addEventListener("pointerdown", down);
+    this.boxOverlay.addEventListener("pointermove", move);
+    this.boxOverlay.addEventListener("pointerup", up);
+    this.boxOverlay.addEventListener("pointercancel", cancel);
+    this.cleanups.push(() => {
+      this.boxOverlay.removeEventListener("pointerdown", down);
+      this.boxOverlay.removeEventListener("pointermove", move);
+      this.boxOverlay.removeEventListener("pointerup", up);
+      this.boxOverlay.removeEventListener("pointercancel", cancel);
+    });
+  }
+
+  /** Selects the points inside a screen rectangle (CSS px relative to the plot). */
+  selectBox(a: [number, number], b: [number, number], merge = false): Uint32Array {
+    if (!this.plot || !this.coords) return new Uint32Array(0);
+    const { width, height } = this.size();
+    const view = this.plot.get("cameraView") as ArrayLike<number>;
+    const p0 = pixelToPlot(a[0], a[1], { width, height, view });
+    const p1 = pixelToPlot(b[0], b[1], { width, height, view });
+    let rows = pointsInRect(this.coords.x, this.coords.y, p0[0], p0[1], p1[0], p1[1]);
+    if (merge) {
+      const previous = this.plot.get("selectedPoints") as number[];
+      rows = Uint32Array.from(new Set([...previous, ...rows]));
+    }
+    void this.setSelection(rows);
+    this.callbacks.onSelect(rows, "box");
+    return rows;
+  }
+}
