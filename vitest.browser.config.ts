@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ["test/browser/globalSetup.ts"],
+    // Software WebGL on two cores: redraws take a while.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });

@@ -77,6 +77,7 @@ async function measure(browser: Playwright.Browser, script: string, count: numbe
   for (let i = 0; i < REPEATS; i++) {
     await page.evaluate(() => window.esBench.viewer().controller.clearSelection());
     await page.waitForTimeout(300);
+    await page.evaluate(() => window.esBench.armSelection());
     await lasso(page, box);
     const t = await page.evaluate(() => window.esBench.selectionLatency());
     lassoSelectMs.push(t.selectMs);
@@ -89,6 +90,7 @@ async function measure(browser: Playwright.Browser, script: string, count: numbe
   for (let i = 0; i < REPEATS; i++) {
     await page.evaluate(() => window.esBench.viewer().controller.clearSelection());
     await page.waitForTimeout(300);
+    await page.evaluate(() => window.esBench.armSelection());
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.7, { steps: 8 });

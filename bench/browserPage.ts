@@ -18,6 +18,8 @@ declare global {
     esBench: {
       mount(count: number): Promise<MountTiming>;
       viewer(): MountedViewer;
+      /** Starts watching for the next selection (call before the gesture). */
+      armSelection(): void;
       /** Resolves with ms from the last pointerup to the selection in the store and to table rows. */
       selectionLatency(): Promise<{ selectMs: number; tableMs: number; selected: number }>;
       recolor(colorBy: string): Promise<number>;
@@ -29,17 +31,30 @@ let viewer: MountedViewer | null = null;
 let lastPointerUp = 0;
 window.addEventListener("pointerup", () => (lastPointerUp = performance.now()), true);
 
-function waitFor(check: () => boolean, timeoutMs = 120_000): Promise<number> {
-  const start = performance.now();
+/**
+ * Resolves with the time `check` first held, observed by a MutationObserver on `target` (not by
+ * animation frames, which software WebGL makes seconds long at a million points).
+ */
+function whenTrue(check: () => boolean, target: Node, timeoutMs = 300_000): Promise<number> {
   return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) return resolve(performance.now());
-      if (performance.now() - start > timeoutMs) return reject(new Error("timed out"));
-      requestAnimationFrame(tick);
-    };
-    tick();
+    if (check()) return resolve(performance.now());
+    const observer = new MutationObserver(() => {
+      if (!check()) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(performance.now());
+    });
+    observer.observe(target, { attributes: true, childList: true, subtree: true, characterData: true });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error("timed out"));
+    }, timeoutMs);
   });
 }
+
+let selectedAt = 0;
+let tableAt = 0;
+let tableWatch: Promise<number> | null = null;
 
 window.esBench = {
   async mount(count) {
@@ -52,17 +67,27 @@ window.esBench = {
     const t0 = performance.now();
     viewer = mountViewer(root, viewerEnd, { runId: data.run.id });
     const canvas = root.querySelector<HTMLCanvasElement>("[data-testid=scatter]");
-    const t1 = await waitFor(() => canvas?.dataset.points === String(count));
+    const t1 = await whenTrue(() => canvas?.dataset.points === String(count), root);
+    viewer.store.subscribe((state, previous) => {
+      if (state.selection !== previous.selection && state.selection && !selectedAt) selectedAt = performance.now();
+    });
     return { generateMs, firstFrameMs: t1 - t0 };
   },
   viewer() {
     if (!viewer) throw new Error("mount first");
     return viewer;
   },
+  armSelection() {
+    selectedAt = 0;
+    tableAt = 0;
+    const table = document.querySelector("[data-testid=chunk-table]") as HTMLElement;
+    tableWatch = whenTrue(() => table.querySelector(".es-row[data-testid=chunk-row]:not(.es-loading):not([hidden])") !== null, table).then((t) => (tableAt = t));
+  },
   async selectionLatency() {
     const v = window.esBench.viewer();
-    const selectedAt = await waitFor(() => v.store.state.selection !== null, 30_000);
-    const tableAt = await waitFor(() => document.querySelector(".es-row[data-testid=chunk-row]:not(.es-loading)") !== null, 30_000);
+    await tableWatch;
+    const start = performance.now();
+    while (!selectedAt && performance.now() - start < 300_000) await new Promise((r) => setTimeout(r, 20));
     return { selectMs: selectedAt - lastPointerUp, tableMs: tableAt - lastPointerUp, selected: v.store.state.selection?.rows.length ?? 0 };
   },
   async recolor(colorBy) {
@@ -70,7 +95,7 @@ window.esBench = {
     const canvas = document.querySelector<HTMLCanvasElement>("[data-testid=scatter]");
     const t0 = performance.now();
     void v.controller.setColorBy(colorBy);
-    const t1 = await waitFor(() => canvas?.dataset.colorBy === colorBy);
+    const t1 = await whenTrue(() => canvas?.dataset.colorBy === colorBy, canvas as HTMLCanvasElement);
     return t1 - t0;
   },
 };

@@ -150,7 +150,9 @@ manifest.dependencies = Object.fromEntries(RUNTIME_ROOTS.map((name) => [name, re
 writeFileSync(path.join(stage, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
 const readme = path.join(root, "docs", "vscode.md");
-writeFileSync(path.join(stage, "README.md"), existsSync(readme) ? readFileSync(readme, "utf8") : "# Embedscope\n");
+// Relative images (docs/screenshots) are not in the package; vsce refuses README links it cannot resolve.
+const readmeText = existsSync(readme) ? readFileSync(readme, "utf8") : "# Embedscope\n";
+writeFileSync(path.join(stage, "README.md"), readmeText.replace(/^!\[[^\]]*\]\((?!https?:)[^)]*\)\n\n?/gm, ""));
 writeFileSync(path.join(stage, "CHANGELOG.md"), `# Changelog\n\n## ${manifest.version}\n\nFirst release.\n`);
 writeFileSync(path.join(stage, "LICENSE"), licenseText());
 writeFileSync(path.join(stage, ".vscodeignore"), ["**/*.map", "**/*.d.ts", "**/*.md.map", "!README.md"].join("\n") + "\n");

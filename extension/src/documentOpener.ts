@@ -83,9 +83,15 @@ export function createDocumentOpenHandler(engines: EngineHost): Handler<"documen
     const file = await resolveWorkspaceFile(point.path ?? point.source_path);
     if (file) {
       const doc = await vscode.workspace.openTextDocument(file);
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       const found = point.text ? locateChunk(doc.getText(), point.text) : null;
-      const selection = found ? new vscode.Range(found.line, found.character, found.endLine, doc.lineAt(Math.min(found.endLine, doc.lineCount - 1)).text.length) : undefined;
-      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, selection });
+      if (found) {
+        const start = new vscode.Position(found.line, found.character);
+        const end = doc.lineAt(Math.min(found.endLine, doc.lineCount - 1)).range.end;
+        // Anchor at the end, cursor at the start: the chunk is selected and its first line is in view.
+        editor.selection = new vscode.Selection(end, start);
+        editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.AtTop);
+      }
       return { opened: true };
     }
     if (point.text === null) throw new InputError(`point ${point.point_id} has no file in this workspace and no text to show`, "row");

@@ -24,12 +24,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("Embedscope", { log: true });
   context.subscriptions.push(log);
 
+  const reported = new Set<string>();
   const settings = (): EmbedscopeSettings => {
     const { settings: s, problems } = readSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION), {
       defaultDatabasePath: Store.defaultPath(),
       baseDir: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     });
-    for (const p of problems) log.warn(p);
+    for (const p of problems.filter((p) => !reported.has(p))) {
+      reported.add(p);
+      log.warn(p);
+      void vscode.window.showWarningMessage(`Embedscope: ${p}`);
+    }
     return s;
   };
 

@@ -35,7 +35,8 @@ export function reportError(err: unknown, log: vscode.LogOutputChannel, what?: s
 
 /**
  * Starts a run with a cancellable progress notification; when it completes, shows it in the
- * explorer. Resolves with the final record (undefined if it could not start).
+ * explorer (a cancelled run needs no message: whoever cancelled it knows, and the runs view says so).
+ * Resolves with the final record (undefined if it could not start).
  */
 export async function startRunAndShow(services: Services, request: StartRunRequest): Promise<RunRecord | undefined> {
   let engine: Engine;
@@ -57,8 +58,6 @@ export async function startRunAndShow(services: Services, request: StartRunReque
   services.log.info(`run ${final.id} ${final.status}`);
   if (final.status === "completed") {
     ExplorerPanel.show(services.panelDeps, { runId: final.id });
-  } else if (final.status === "cancelled") {
-    void vscode.window.showInformationMessage(`Embedscope: run ${shortId(final.id)} was cancelled.`);
   } else if (final.status === "failed") {
     void vscode.window.showErrorMessage(`Embedscope: run ${shortId(final.id)} failed: ${final.error ?? "unknown error"}`);
   }

@@ -12,7 +12,7 @@ import { openCommTransport, type CommTransport } from "./commTransport";
 import type { SessionFinder } from "./sessionLookup";
 
 /** Tall enough for the plot and a few table rows; the viewer scrolls inside. */
-const OUTPUT_HEIGHT_PX = 520;
+const OUTPUT_HEIGHT_PX = 640;
 
 export const RUN_OUTPUT_CLASS = "jp-EmbedscopeOutput";
 

@@ -3,6 +3,7 @@
  * chunk table) driven over a comm to a background Embedscope kernel. The panel owns its lease on
  * the kernel, its comm and the viewer, and disposes all three with itself (STYLE.md habit 6).
  */
+import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 import { mountViewer, type MountedViewer } from "../../webview/src/mount";
 import type { BackgroundKernels, KernelLease } from "./backgroundKernel";
@@ -74,6 +75,12 @@ export class ViewerPanel extends Widget {
     if (this.state.kind === "idle") void this.connect();
   }
 
+  /** Closing the tab ends the panel (Lumino only detaches a closed widget). */
+  protected override onCloseRequest(msg: Message): void {
+    super.onCloseRequest(msg);
+    this.dispose();
+  }
+
   override dispose(): void {
     if (this.isDisposed) return;
     this.attempt += 1;
@@ -99,7 +106,7 @@ export class ViewerPanel extends Widget {
     }
     this.lease = lease;
     const transport = openCommTransport(lease.kernel);
-    const viewer = mountViewer(this.viewerHost, transport, { compact: false });
+    const viewer = mountViewer(this.viewerHost, transport, { compact: false, formDefaults: () => this.formDefaults() });
     transport.onClosed((reason) => {
       viewer.connectionLost(reason);
       if (attempt === this.attempt) this.setState({ kind: "failed", message: `${reason}.` });
@@ -107,12 +114,13 @@ export class ViewerPanel extends Widget {
     this.transport = transport;
     this.viewerInstance = viewer;
     this.setState({ kind: "connected" });
-    this.applySettings();
   }
 
-  private applySettings(): void {
-    // Reserved for the start form's defaults; see README/docs: the viewer takes them at mount.
-    void this.settings;
+  /** The user's settings, read each time the start form opens so edits apply without a reload. */
+  private formDefaults(): { url?: string; sample?: string } {
+    if (!this.settings) return {};
+    const { defaultSourceUrl, sampleLimit } = this.settings.current;
+    return { url: defaultSourceUrl, sample: String(sampleLimit) };
   }
 
   private async teardown(): Promise<void> {

@@ -401,6 +401,8 @@ export class Engine {
           reducer_used: reducerUsed,
           reducer_params: { ...valid.params, ...result.meta },
           ...pick(result.meta, ["explained_variance_ratio", "singular_values", "kl_divergence"]),
+          // Sources add notes while reading (skipped points, deleted samples): keep them all.
+          notes: info.notes.length ? [...info.notes] : undefined,
           sampled,
           shown_count: fetched.n,
           total_count: Math.max(info.count, fetched.n),

@@ -99,9 +99,9 @@ export async function openViewer(browser: Browser, url: string, options: { width
   return { page, problems };
 }
 
-/** Pixels of the plot's (2-D) canvas that differ from its background (the corner pixel). */
-export function countPlotPixels(page: Page): Promise<{ total: number; drawn: number }> {
-  return page.evaluate(() => {
+/** Pixels of the plot's (2-D) canvas that differ from its background (the corner pixel) by more than `threshold` (sum over RGB). */
+export function countPlotPixels(page: Page, threshold = 24): Promise<{ total: number; drawn: number }> {
+  return page.evaluate((threshold) => {
     const canvas = document.querySelector<HTMLCanvasElement>("[data-testid=scatter]");
     const ctx = canvas?.getContext("2d");
     if (!canvas || !ctx) throw new Error("no plot canvas");
@@ -109,10 +109,10 @@ export function countPlotPixels(page: Page): Promise<{ total: number; drawn: num
     const bg = [data[0], data[1], data[2]];
     let drawn = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - bg[0]) + Math.abs(data[i + 1] - bg[1]) + Math.abs(data[i + 2] - bg[2]) > 24) drawn++;
+      if (Math.abs(data[i] - bg[0]) + Math.abs(data[i + 1] - bg[1]) + Math.abs(data[i + 2] - bg[2]) > threshold) drawn++;
     }
     return { total: data.length / 4, drawn };
-  });
+  }, threshold);
 }
 
 /** A protocol client on the server's WebSocket, to ask what the engine holds (e.g. runs.list). */
@@ -145,7 +145,7 @@ export async function protocolClient(serve: Serve): Promise<{ rpc: RpcClient; cl
 export async function mouseLasso(page: Page, points: [number, number][]): Promise<void> {
   await page.mouse.move(points[0][0], points[0][1]);
   await page.mouse.down();
-  for (const [x, y] of [...points.slice(1), points[0]]) await page.mouse.move(x, y, { steps: 6 });
+  for (const [x, y] of [...points.slice(1), points[0]]) await page.mouse.move(x, y, { steps: 2 });
   await page.mouse.up();
 }
 

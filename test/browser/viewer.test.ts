@@ -94,18 +94,18 @@ describe("embedscope serve + viewer", () => {
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
     const r = Math.min(box.width, box.height) * 0.3;
-    const polygon: [number, number][] = Array.from({ length: 12 }, (_, i) => [cx + r * Math.cos((i / 12) * 2 * Math.PI), cy + r * Math.sin((i / 12) * 2 * Math.PI)]);
+    const polygon: [number, number][] = Array.from({ length: 32 }, (_, i) => [cx + r * Math.cos((i / 32) * 2 * Math.PI), cy + r * Math.sin((i / 32) * 2 * Math.PI)]);
+    // Where every point is drawn now (the view re-frames itself once the table opens).
+    const drawnAt = await page.evaluate((n) => Array.from({ length: n }, (_, row) => window.embedscope?.viewer?.app.scatter.clientPositionOf(row) ?? null), texts.get(runId)!.length);
     await mouseLasso(page, polygon);
     await page.waitForSelector("[data-testid=chunk-row]:not(.es-loading)");
     const selected = await page.evaluate(() => Array.from(window.embedscope?.viewer?.store.state.selection?.rows ?? []));
     expect(selected.length).toBeGreaterThan(0);
     expect(selected.length).toBeLessThan(778);
-    // Every selected point is drawn inside the lasso's circle.
-    const positions = await page.evaluate((rows) => rows.map((row) => window.embedscope?.viewer?.app.scatter.clientPositionOf(row) ?? null), selected.slice(0, 200));
-    for (const p of positions) {
-      expect(p).not.toBeNull();
-      expect(Math.hypot(p![0] - cx, p![1] - cy)).toBeLessThan(r + 6);
-    }
+    // Exactly the points drawn inside the lasso's circle were selected (±a few px at the edge).
+    for (const row of selected) expect(Math.hypot(drawnAt[row]![0] - cx, drawnAt[row]![1] - cy)).toBeLessThan(r + 4);
+    const clearlyInside = drawnAt.flatMap((p, row) => (p && Math.hypot(p[0] - cx, p[1] - cy) < r - 4 ? [row] : []));
+    for (const row of clearlyInside) expect(selected).toContain(row);
     expect(await page.evaluate(() => window.embedscope?.viewer?.app.scatter.selectedCount())).toBe(selected.length);
     await expect.poll(() => page.locator(".es-table-title").textContent()).toContain(`${selected.length.toLocaleString("en-US")} selected · lasso`);
     const cells = await page.locator("[data-testid=chunk-row]:not(.es-loading)").evaluateAll((rows) =>
@@ -128,20 +128,28 @@ describe("embedscope serve + viewer", () => {
     try {
       const before = (await client.rpc.request("runs.list", {})).runs.length;
       const runId = await shownRunId(page);
-      const expected = await client.rpc.request("color.get", { runId, colorBy: "document_id" });
-      await page.getByTestId("color-by").selectOption("document_id");
-      await page.waitForSelector('[data-testid=scatter][data-color-by="document_id"]');
+      const current = await page.getByTestId("color-by").inputValue();
+      const next = current === "filetype" ? "document_id" : "filetype";
+      const expected = await client.rpc.request("color.get", { runId, colorBy: next });
+      await page.getByTestId("color-by").selectOption(next);
+      await page.waitForSelector(`[data-testid=scatter][data-color-by="${next}"]`);
       await expect.poll(() => page.getByTestId("legend-item").count()).toBe(expected.legend.length);
       const labels = await page.getByTestId("legend-item").locator(".es-legend-label").allTextContents();
       expect(labels).toEqual(expected.legend.map((e) => e.label));
-      await expect.poll(() => page.locator(".es-legend-title").textContent()).toContain("document_id");
+      await expect.poll(() => page.locator(".es-legend-title").textContent()).toBe(next);
       expect((await client.rpc.request("runs.list", {})).runs.length).toBe(before);
       expect(await page.getByTestId("run-row").count()).toBe(before);
-      // Clicking a legend entry highlights it: the others dim in the legend and the plot changes.
-      const pixelsBefore = await countPlotPixels(page);
-      await page.getByTestId("legend-item").first().click();
-      await expect.poll(() => page.getByTestId("legend-item").first().getAttribute("aria-pressed")).toBe("true");
-      await expect.poll(async () => (await countPlotPixels(page)).drawn).toBeLessThan(pixelsBefore.drawn);
+      // Clicking a legend entry highlights it: the other categories dim, in the legend and the plot.
+      await page.getByTestId("color-by").selectOption("document_id");
+      await page.waitForSelector('[data-testid=scatter][data-color-by="document_id"]');
+      // Dimmed points stay faintly visible: count only strongly coloured pixels.
+      const pixelsBefore = await countPlotPixels(page, 90);
+      const smallest = page.getByTestId("legend-item").last();
+      await smallest.click();
+      await expect.poll(() => smallest.getAttribute("aria-pressed")).toBe("true");
+      await expect.poll(() => page.locator(".es-legend-item.es-dimmed").count()).toBe((await page.getByTestId("legend-item").count()) - 1);
+      await expect.poll(async () => (await countPlotPixels(page, 90)).drawn).toBeLessThan(pixelsBefore.drawn * 0.6);
+      expect((await client.rpc.request("runs.list", {})).runs.length).toBe(before);
     } finally {
       client.close();
       await page.close();

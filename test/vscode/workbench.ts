@@ -26,11 +26,14 @@ export async function openWorkbench(browser: Browser, url: string): Promise<Work
     const text = m.text();
     if (/Content Security Policy|CSP violation/i.test(text)) problems.push(`csp: ${text}`);
   });
-  await page.goto(url);
+  await page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 });
   await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
   // The activity bar and status bar appear once the workbench has restored.
   await page.waitForSelector(".part.activitybar", { timeout: 60_000 });
   await page.waitForSelector(".part.statusbar", { timeout: 60_000 });
+  // Our activity-bar container comes from the extension's manifest: extensions have been scanned
+  // (before that, a .ipynb opens as JSON text because the notebook type is not known yet).
+  await page.locator('.part.activitybar .action-item a[aria-label^="Embedscope"]').waitFor({ state: "attached", timeout: 90_000 });
   return { page, problems };
 }
 

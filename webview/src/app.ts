@@ -23,10 +23,14 @@ import type { ViewerStore } from "./store";
 import { ChunkTable } from "./table/chunkTable";
 import { Toolbar } from "./toolbar";
 
+const PLOT_ORIGINS = new Set<Selection["origin"]>(["lasso", "box", "click"]);
+
 export interface AppOptions {
   /** Notebook cells: no runs sidebar, a fixed run. */
   compact?: boolean;
   spatialIndexWorker?: boolean;
+  /** Host settings for a new run's form (e.g. JupyterLab's default source URL and sample limit); read at each open. */
+  formDefaults?: () => Partial<Pick<StartFormValues, "url" | "sample">>;
 }
 
 export class ViewerApp {
@@ -55,6 +59,7 @@ export class ViewerApp {
     const toolbar = new Toolbar(store, controller, {
       onExport: (format, scope) => void this.exportPoints(format, scope),
       onPng: () => void this.exportPng(),
+      onFit: () => void this.scatter.fit(),
       onToggleSidebar: options.compact ? undefined : () => store.dispatch({ type: "sidebar-toggled" }),
     });
     const runInfo = new RunInfo(store, { onRecompute: (run) => this.openStartDialog(run) });
@@ -69,10 +74,20 @@ export class ViewerApp {
     this.plotOverlay = h("div", { class: "es-plot-overlay", attrs: { "aria-live": "polite" } });
     this.plot = h("div", { class: "es-plot", attrs: { tabindex: -1 } }, this.scatter.element, legend.element, this.plotOverlay);
     this.tooltip = new Tooltip(this.plot);
+    // Keep fitted views clear of the legend overlay.
+    const legendObserver = new ResizeObserver(() => {
+      const width = legend.element.offsetWidth;
+      this.scatter.setReservedRight(width > 0 ? width + 20 : 0);
+    });
+    legendObserver.observe(legend.element);
+    this.unsubscribes.push(() => legendObserver.disconnect());
     this.plot.append(this.tooltip.element);
     this.plot.addEventListener("keydown", (e) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-      if (toolbar.handleShortcut(e)) e.preventDefault();
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement) return;
+      if (e.key === "Escape" && this.store.state.selection) {
+        this.controller.clearSelection();
+        e.preventDefault();
+      } else if (toolbar.handleShortcut(e)) e.preventDefault();
     });
     this.plot.addEventListener("pointerleave", () => this.tooltip.hide());
 
@@ -169,7 +184,10 @@ export class ViewerApp {
     }
     if (this.drawnSelection !== state.selection) {
       this.drawnSelection = state.selection;
-      void this.scatter.setSelection(selectionRows);
+      // Lasso, box and click selections come from the plot, which already shows them: re-applying
+      // would redo the plot's selection work (seconds at a million points).
+      const fromPlot = state.selection !== null && PLOT_ORIGINS.has(state.selection.origin);
+      if (!fromPlot) void this.scatter.setSelection(selectionRows);
     }
   }
 
@@ -227,7 +245,7 @@ export class ViewerApp {
 
   openStartDialog(run: RunRecord | null): void {
     const view = this.store.state.view;
-    const values: StartFormValues = run ? formValuesFromRun(run) : defaultFormValues();
+    const values: StartFormValues = run ? formValuesFromRun(run) : { ...defaultFormValues(), ...this.options.formDefaults?.() };
     const fieldNames = view.kind === "data" ? view.fields.map((f) => f.name) : [];
     let handle: ReturnType<typeof openDialog> | null = null;
     const form = new StartForm(this.controller, {

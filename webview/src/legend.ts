@@ -15,11 +15,13 @@ export class LegendView {
   readonly element: HTMLElement;
   private readonly list: HTMLUListElement;
   private readonly title: HTMLElement;
+  private readonly count: HTMLElement;
   private readonly actions: HTMLElement;
   private readonly toggle: HTMLButtonElement;
   private coloring: Coloring | null = null;
   private focused: readonly number[] = [];
   private collapsed = false;
+  private firstList = true;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -27,6 +29,7 @@ export class LegendView {
     private readonly controller: ViewerController,
   ) {
     this.title = h("span", { class: "es-legend-title" });
+    this.count = h("span", { class: "es-badge es-legend-total" });
     this.toggle = h(
       "button",
       { class: "es-icon-button", attrs: { type: "button", "aria-expanded": "true", "aria-label": "Hide legend" } },
@@ -38,7 +41,7 @@ export class LegendView {
     this.element = h(
       "section",
       { class: "es-legend", testid: "legend", attrs: { "aria-label": "Legend" } },
-      h("header", { class: "es-legend-header" }, this.title, this.toggle),
+      h("header", { class: "es-legend-header" }, this.title, this.count, this.toggle),
       this.actions,
       this.list,
     );
@@ -68,8 +71,15 @@ export class LegendView {
     this.element.hidden = coloring === null;
     this.element.classList.toggle("es-busy", pending !== null);
     if (!coloring) return;
-    setText(this.title, pending ? `Colouring by ${pending}…` : `${coloring.colorBy} · ${coloring.legend.length} ${coloring.legend.length === 1 ? "category" : "categories"}`);
-    if (listChanged) this.renderList(coloring);
+    setText(this.title, pending ? `Colouring by ${pending}…` : String(coloring.colorBy));
+    setText(this.count, pending ? "" : String(coloring.legend.length));
+    this.count.title = `${coloring.legend.length} ${coloring.legend.length === 1 ? "category" : "categories"}`;
+    if (listChanged) {
+      // In a small plot (a notebook cell) the legend starts folded so it does not cover the points.
+      if (this.firstList && (this.element.parentElement?.clientWidth ?? 1000) < 640) this.setCollapsed(true);
+      this.firstList = false;
+      this.renderList(coloring);
+    }
     this.renderFocus();
   }
 
@@ -114,11 +124,12 @@ export class LegendView {
       this.actions.hidden = true;
       return;
     }
-    const select = h("button", { class: "es-button es-button-small", attrs: { type: "button" } }, "Select points");
+    const points = (this.coloring?.legend ?? []).filter((e) => focused.has(e.index)).reduce((n, e) => n + e.count, 0);
+    const select = h("button", { class: "es-button es-button-small", attrs: { type: "button" } }, `Select ${formatCount(points)} ${points === 1 ? "point" : "points"}`);
     select.addEventListener("click", () => this.controller.selectCategories([...focused]));
     const clear = h("button", { class: "es-button es-button-small", attrs: { type: "button" } }, "Show all");
     clear.addEventListener("click", () => this.controller.focusCategories([]));
-    replaceChildren(this.actions, h("span", { class: "es-muted" }, `${focused.size} highlighted`), select, clear);
+    replaceChildren(this.actions, select, clear);
     this.actions.hidden = false;
   }
 

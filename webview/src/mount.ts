@@ -5,7 +5,7 @@
 import { RpcClient } from "../../shared/src/protocol/rpc";
 import type { Transport } from "../../shared/src/protocol/transport";
 import type { ColorBy } from "../../shared/src/types";
-import { ViewerApp } from "./app";
+import { ViewerApp, type AppOptions } from "./app";
 import { ViewerController } from "./controller";
 import { initialState, type InteractionMode } from "./state";
 import { ViewerStore } from "./store";
@@ -23,6 +23,8 @@ export interface MountOptions {
   styleNonce?: string;
   /** False where the host's CSP forbids blob: workers (regl-scatterplot uses one from 1M points). */
   spatialIndexWorker?: boolean;
+  /** Host settings for a new run's form (default source URL, sample limit); called at each open. */
+  formDefaults?: AppOptions["formDefaults"];
 }
 
 export interface MountedViewer {
@@ -44,7 +46,7 @@ export function mountViewer(element: HTMLElement, transport: Transport, options:
   const store = new ViewerStore(initialState({ sidebarOpen: !options.compact && (width === 0 || width >= 760), mode: options.mode }));
   const rpc = new RpcClient(transport);
   const controller = new ViewerController(store, rpc, { runId: options.runId, colorBy: options.colorBy });
-  const app = new ViewerApp(store, controller, { compact: options.compact, spatialIndexWorker: options.spatialIndexWorker });
+  const app = new ViewerApp(store, controller, { compact: options.compact, spatialIndexWorker: options.spatialIndexWorker, formDefaults: options.formDefaults });
   element.appendChild(app.element);
   app.start();
   const started = controller.start();

@@ -21,6 +21,8 @@ const BUILTIN_LABEL: Record<string, string> = {
 export interface ToolbarCallbacks {
   onExport(format: ExportFormat, scope: "selection" | "run"): void;
   onPng(): void;
+  /** Frame all points again. */
+  onFit(): void;
   onToggleSidebar?(): void;
 }
 
@@ -81,6 +83,9 @@ export class Toolbar {
       box: modeButton("box", "Box select", ICONS.box, "B"),
     };
 
+    const fit = h("button", { class: "es-icon-button", attrs: { type: "button", "aria-label": "Show all points", title: "Show all points (F)" } }, icon(ICONS.zoomFit));
+    fit.addEventListener("click", () => this.callbacks.onFit());
+
     this.exportMenu = this.buildExportMenu();
     const png = h("button", { class: "es-icon-button", attrs: { type: "button", "aria-label": "Save the view as PNG", title: "Save the view as PNG" }, testid: "export-png" }, icon(ICONS.image));
     png.addEventListener("click", () => this.callbacks.onPng());
@@ -90,7 +95,7 @@ export class Toolbar {
       : null;
     sidebar?.addEventListener("click", () => callbacks.onToggleSidebar?.());
 
-    this.controls.push(this.colorBy, this.search, ...Object.values(this.modeButtons), png);
+    this.controls.push(this.colorBy, this.search, ...Object.values(this.modeButtons), fit, png);
     this.element = h(
       "div",
       { class: "es-toolbar", attrs: { role: "toolbar", "aria-label": "Plot tools" } },
@@ -98,6 +103,7 @@ export class Toolbar {
       h("label", { class: "es-toolbar-field" }, h("span", { class: "es-toolbar-label" }, "Colour"), this.colorBy),
       h("div", { class: "es-search-box" }, icon(ICONS.search), this.search, this.searchStatus),
       h("div", { class: "es-segmented", attrs: { role: "group", "aria-label": "Pointer mode" } }, ...Object.values(this.modeButtons)),
+      fit,
       h("div", { class: "es-toolbar-end" }, this.exportMenu, png),
     );
     this.unsubscribe = store.subscribe((s, prev) => this.render(s, prev));
@@ -110,9 +116,13 @@ export class Toolbar {
     for (const c of this.cleanups.splice(0)) c();
   }
 
-  /** Keyboard shortcuts for the plot area (P / L / B). */
+  /** Keyboard shortcuts for the plot area (P / L / B, F to show all). */
   handleShortcut(e: KeyboardEvent): boolean {
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (e.key.toLowerCase() === "f") {
+      this.callbacks.onFit();
+      return true;
+    }
     const mode = ({ p: "pan", l: "lasso", b: "box" } as Record<string, InteractionMode>)[e.key.toLowerCase()];
     if (!mode) return false;
     this.store.dispatch({ type: "mode-set", mode });

@@ -152,9 +152,9 @@ export class EmbedscopeNotebookController implements DisposableLike {
       const finalStatus = startedRun ? await engine.getRun(startedRun.id).then((r) => r.status, () => "completed") : "completed";
       success = !abort.signal.aborted && finalStatus === "completed";
     } catch (err) {
-      const { name, message } = cellErrorOutput(err);
-      this.deps.log.info(`cell ${cell.index + 1}: ${name}: ${message.split("\n").at(-1)}`);
-      await replace([new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name, message })])]);
+      const shown = cellErrorOutput(err);
+      this.deps.log.info(`cell ${cell.index + 1}: ${shown.name}: ${shown.message}`);
+      await replace([new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(shown)])]);
     } finally {
       tokenSub.dispose();
       set.delete(abort);

@@ -108,9 +108,11 @@ export class EmbedscopeKernel implements KernelHandler {
 
   async complete(code: string, cursor: number): Promise<CompleteResult> {
     const { qdrantUrl, qdrantApiKey } = this.options.defaults ?? {};
+    // `%project http://host:6333 collection=` lists that server's collections; else the configured one's.
+    const url = qdrantUrlOnLine(code, cursor) ?? qdrantUrl;
     const r = await completeCell(code, cursor, {
       runIds: async () => (await (await this.engine()).listRuns()).map((run) => run.id),
-      collections: qdrantUrl ? async () => withTimeout((await this.engine()).listCollections(qdrantUrl, qdrantApiKey), 2000, []) : undefined,
+      collections: url ? async () => withTimeout((await this.engine()).listCollections(url, url === qdrantUrl ? qdrantApiKey : undefined), 2000, []) : undefined,
     });
     return { matches: r.matches, cursorStart: r.start, cursorEnd: r.end };
   }
@@ -170,6 +172,13 @@ export function runResultLine(output: Extract<CellOutput, { kind: "run" }>): str
   const points = run.meta.sampled && run.meta.total_count ? `${view.pointCount} of ${run.meta.total_count} points` : `${view.pointCount} points`;
   const fallback = run.meta.fallback_reason ? ` (fell back to PCA: ${run.meta.fallback_reason})` : "";
   return `run ${shortId(run.id)} ${run.status}: ${run.reducer}${fallback} · ${points} · ${sourceLabel(run)} · coloured by ${view.colorBy}`;
+}
+
+function qdrantUrlOnLine(code: string, cursor: number): string | undefined {
+  const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+  const lineEnd = code.indexOf("\n", cursor);
+  const words = code.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim().split(/\s+/);
+  return words[0] === "%project" && /^https?:\/\/\S+$/i.test(words[1] ?? "") ? words[1] : undefined;
 }
 
 function lineNumberOf(err: unknown, code: string): number | undefined {

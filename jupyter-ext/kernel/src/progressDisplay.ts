@@ -7,7 +7,7 @@ import { shortId } from "../../../shared/src/cli/format";
 import type { ReducerName, RunProgress, RunRecord } from "../../../shared/src/types";
 import type { ExecuteIo } from "./handler";
 
-const EMBED_UNIT: Record<ReducerName, string> = { umap: "epochs", tsne: "iterations", pca: "steps" };
+const EMBED_UNIT: Partial<Record<ReducerName, string>> = { umap: "epochs", tsne: "iterations" };
 
 export function progressText(reducer: ReducerName, p: RunProgress): string {
   const count = `${p.done}/${p.total}`;
@@ -19,7 +19,8 @@ export function progressText(reducer: ReducerName, p: RunProgress): string {
     case "graph":
       return `${reducer}: neighbour graph ${count}`;
     case "embed":
-      return `${reducer}: layout ${count} ${EMBED_UNIT[reducer] ?? "steps"}`;
+      // PCA reports rows projected; the iterative layouts report epochs or iterations.
+      return reducer === "pca" ? `pca: projecting ${count} points` : `${reducer}: layout ${count} ${EMBED_UNIT[reducer] ?? "steps"}`;
     case "store":
       return `${reducer}: storing ${p.total} points`;
     default:

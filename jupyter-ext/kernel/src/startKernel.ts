@@ -1,5 +1,4 @@
 /** Puts the kernel together: connection file → engine host (lazy) → ZMQ wire → runs until shut down. */
-import { Engine } from "../../../shared/src/engine";
 import { readConnectionFile } from "./connection";
 import { EmbedscopeKernel } from "./embedscopeKernel";
 import { watchParent } from "./parentWatch";
@@ -18,8 +17,9 @@ function log(line: string): void {
 export async function startKernel(connectionFile: string, env: NodeJS.ProcessEnv = process.env): Promise<KernelProcess> {
   const info = readConnectionFile(connectionFile);
   const kernel = new EmbedscopeKernel({
-    // EMBEDSCOPE_DB, else the user's data folder (Store.defaultPath).
-    openEngine: () => Engine.open({ dbPath: env.EMBEDSCOPE_DB || undefined }),
+    // EMBEDSCOPE_DB, else the user's data folder (Store.defaultPath). Loaded on first use: DuckDB
+    // takes a second or more to load, and Jupyter waits for kernel_info before anything else.
+    openEngine: async () => (await import("../../../shared/src/engine")).Engine.open({ dbPath: env.EMBEDSCOPE_DB || undefined }),
     defaults: { qdrantUrl: env.QDRANT_URL || undefined, qdrantApiKey: env.QDRANT_API_KEY || undefined, cwd: process.cwd() },
     log,
   });

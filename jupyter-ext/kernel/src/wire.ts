@@ -10,7 +10,8 @@ import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import { codePointToIndex, indexToCodePoint } from "./codePoints";
 import { endpoint, type ConnectionInfo, type SocketName } from "./connection";
-import type { CommEndpoint, CommSession, ExecuteIo, ExecuteOutcome, KernelHandler } from "./handler";
+import { CommRegistry } from "./commRegistry";
+import type { ExecuteIo, ExecuteOutcome, KernelHandler } from "./handler";
 import { PROTOCOL_VERSION, createMessage, type Channel, type JsonObject, type JupyterMessage, type MessageHeader } from "./jupyterMessage";
 import { MessageSigner, SignatureError, decodeFrames, encodeFrames } from "./signing";
 
@@ -21,13 +22,6 @@ export interface WireOptions {
    */
   subscriptionWaitMs?: number;
   log?: (line: string) => void;
-}
-
-interface OpenComm {
-  targetName: string;
-  session?: CommSession;
-  /** The latest message on this comm: parent of what the kernel sends on it. */
-  parent: MessageHeader;
 }
 
 interface RunningCell {
@@ -44,7 +38,7 @@ export class KernelWire {
   private readonly iopub = new zmq.XPublisher({ linger: 1000 });
   private readonly heartbeat = new zmq.Reply({ linger: 0 });
   private readonly sendQueues = new Map<zmq.Socket, Promise<void>>();
-  private readonly comms = new Map<string, OpenComm>();
+  private readonly comms: CommRegistry;
   private executionCount = 0;
   private executeQueue: Promise<void> = Promise.resolve();
   /** Bumped by a failing cell with stop_on_error: cells queued before it are aborted. */
@@ -71,6 +65,7 @@ export class KernelWire {
       setTimeout(resolve, options.subscriptionWaitMs ?? 2000).unref();
     });
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.comms = new CommRegistry(handler, (type, content, parent, buffers) => this.publish(type, content, parent, {}, buffers), this.log);
   }
 
   /** Binds all sockets (port 0 = any free port; `connection` then holds the real ones). */
@@ -113,8 +108,7 @@ export class KernelWire {
     if (this.stopping) return;
     this.stopping = true;
     this.running?.controller.abort();
-    for (const comm of this.comms.values()) safely(() => comm.session?.onClose({}), this.log);
-    this.comms.clear();
+    this.comms.closeAll();
     try {
       await withTimeout(this.handler.shutdown(restart), 5000);
     } catch (err) {
@@ -195,7 +189,7 @@ export class KernelWire {
       case "history_request":
         return this.answer(channel, ids, msg, async () => ({ status: "ok", history: [] }));
       case "comm_info_request":
-        return this.answer(channel, ids, msg, async () => ({ status: "ok", comms: this.commInfo(typeof c.target_name === "string" ? c.target_name : undefined) }));
+        return this.answer(channel, ids, msg, async () => ({ status: "ok", comms: this.comms.info(typeof c.target_name === "string" ? c.target_name : undefined) }));
       case "connect_request":
         return this.answer(channel, ids, msg, async () => {
           const k = this.connection;
@@ -219,7 +213,7 @@ export class KernelWire {
       case "comm_open":
       case "comm_msg":
       case "comm_close":
-        return this.withStatus(msg.header, async () => this.onComm(msg));
+        return this.withStatus(msg.header, async () => this.comms.receive(msg));
       default:
         this.log(`ignored unsupported message type ${msg.header.msg_type} on ${channel}`);
     }
@@ -310,59 +304,6 @@ export class KernelWire {
     this.publish("status", { execution_state: "idle" }, parent);
   }
 
-  // ── comms ───────────────────────────────────────────────────────────────────
-
-  private onComm(msg: JupyterMessage): void {
-    const c = msg.content;
-    const commId = String(c.comm_id ?? "");
-    const data = (c.data && typeof c.data === "object" ? c.data : {}) as JsonObject;
-    if (!commId) return this.log(`${msg.header.msg_type} without comm_id`);
-    if (msg.header.msg_type === "comm_open") {
-      const targetName = String(c.target_name ?? "");
-      if (!this.handler.commTargets.includes(targetName)) {
-        // As ipykernel: an unknown target is answered by closing the comm.
-        this.publish("comm_close", { comm_id: commId, data: {} }, msg.header);
-        return this.log(`closed comm ${commId}: no target '${targetName}'`);
-      }
-      const comm: OpenComm = { targetName, parent: msg.header };
-      this.comms.set(commId, comm);
-      const commEndpoint: CommEndpoint = {
-        commId,
-        targetName,
-        send: (payload, buffers = []) => {
-          if (this.comms.get(commId) === comm) this.publish("comm_msg", { comm_id: commId, data: payload }, comm.parent, {}, buffers);
-        },
-        close: (payload = {}) => {
-          if (this.comms.get(commId) !== comm) return;
-          this.comms.delete(commId);
-          this.publish("comm_close", { comm_id: commId, data: payload }, comm.parent);
-        },
-      };
-      try {
-        comm.session = this.handler.openComm(commEndpoint, data, msg.buffers);
-      } catch (err) {
-        this.log(`comm ${commId}: ${(err as Error).message}`);
-        commEndpoint.close({ error: (err as Error).message });
-      }
-      return;
-    }
-    const comm = this.comms.get(commId);
-    if (!comm) return this.log(`${msg.header.msg_type} for unknown comm ${commId}`);
-    comm.parent = msg.header;
-    if (msg.header.msg_type === "comm_msg") {
-      safely(() => comm.session?.onMessage(data, msg.buffers), this.log);
-    } else {
-      this.comms.delete(commId);
-      safely(() => comm.session?.onClose(data), this.log);
-    }
-  }
-
-  private commInfo(targetName: string | undefined): Record<string, { target_name: string }> {
-    const comms: Record<string, { target_name: string }> = {};
-    for (const [id, comm] of this.comms) if (!targetName || comm.targetName === targetName) comms[id] = { target_name: comm.targetName };
-    return comms;
-  }
-
   // ── sending ─────────────────────────────────────────────────────────────────
 
   private reply(channel: RouterChannel, ids: Buffer[], request: JupyterMessage, content: JsonObject): void {
@@ -391,14 +332,6 @@ export function errorFields(err: unknown): { ename: string; evalue: string; trac
   const ename = err instanceof Error ? err.name || "Error" : "Error";
   const evalue = err instanceof Error ? err.message : String(err);
   return { ename, evalue, traceback: [`${ename}: ${evalue}`] };
-}
-
-function safely(fn: () => void, log: (line: string) => void): void {
-  try {
-    fn();
-  } catch (err) {
-    log((err as Error).stack ?? String(err));
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

@@ -61,8 +61,10 @@ async function executeCommand(engine: Engine, cmd: ParsedCommand, ctx: CellConte
       if (name && !def) throw new InputError(`no command %${name}; %help lists them`);
       return [{ kind: "text", text: def ? commandHelp(def) : generalHelp() }];
     }
-    case "runs":
-      return [{ kind: "text", text: formatRunTable(await engine.listRuns()) }];
+    case "runs": {
+      const runs = await engine.listRuns();
+      return [{ kind: "text", text: runs.length ? formatRunTable(runs) : "No runs yet. Try: %project demo reducer=umap" }];
+    }
     case "show": {
       const run = await engine.getRun(pos(0)!);
       if (run.status !== "completed") return [{ kind: "text", text: formatRunDetail(run) }];

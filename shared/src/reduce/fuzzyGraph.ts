@@ -40,7 +40,7 @@ function usableDistances(graph: KnnGraph, n: number, metric: Metric): Float64Arr
  * Σⱼ exp(−max(0, dⱼ − ρ)/σ) = log₂(nNeighbors), found by bisection (umap-learn's smooth_knn_dist,
  * local_connectivity = 1).
  */
-function smoothKnnDistances(dist: Float64Array, n: number, k: number, nNeighbors: number): { rho: Float64Array; sigma: Float64Array } {
+async function smoothKnnDistances(dist: Float64Array, n: number, k: number, nNeighbors: number, pacer: Pacer): Promise<{ rho: Float64Array; sigma: Float64Array }> {
   const target = Math.log2(nNeighbors);
   const rho = new Float64Array(n);
   const sigma = new Float64Array(n);
@@ -49,6 +49,7 @@ function smoothKnnDistances(dist: Float64Array, n: number, k: number, nNeighbors
   for (let i = 0; i < n * k; i++) meanAll += dist[i];
   meanAll /= n * (k + 1);
   for (let i = 0; i < n; i++) {
+    if ((i & 255) === 0) await pacer.pace();
     const base = i * k;
     let rowSum = 0;
     let firstPositive = 0;
@@ -86,7 +87,7 @@ function smoothKnnDistances(dist: Float64Array, n: number, k: number, nNeighbors
 export async function fuzzySimplicialSet(graph: KnnGraph, n: number, nNeighbors: number, metric: Metric, pacer: Pacer): Promise<CsrMatrix> {
   const { k, indices } = graph;
   const dist = usableDistances(graph, n, metric);
-  const { rho, sigma } = smoothKnnDistances(dist, n, k, nNeighbors);
+  const { rho, sigma } = await smoothKnnDistances(dist, n, k, nNeighbors, pacer);
   await pacer.pace();
   const weights = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
@@ -96,5 +97,5 @@ export async function fuzzySimplicialSet(graph: KnnGraph, n: number, nNeighbors:
     }
   }
   await pacer.pace();
-  return symmetrize(indices, weights, n, k, "fuzzyUnion");
+  return symmetrize(indices, weights, n, k, "fuzzyUnion", pacer);
 }

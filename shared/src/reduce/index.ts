@@ -11,5 +11,5 @@ export { tsne, autoLearningRate } from "./tsne";
 export { knn, EXACT_KNN_MAX_N, type KnnGraph, type KnnOptions } from "./knn";
 export { trustworthiness, knnAgreement } from "./quality";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry takes its own params type
+// `any`: each entry takes its own params type; the lead's params.ts validates them per reducer first.
 export const REDUCER_IMPLS: Record<ReducerName, Reducer<any>> = { pca, umap, tsne };

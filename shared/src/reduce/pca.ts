@@ -166,6 +166,7 @@ export async function principalAxes(input: VectorMatrix, k: number, pacer: Pacer
     if (components[j * dims + best] < 0) for (let c = 0; c < dims; c++) components[j * dims + c] = -components[j * dims + c];
   }
   for (let r = 0; r < n; r++) {
+    if ((r & 1023) === 0) await pacer.pace();
     const base = r * dims;
     for (let j = 0; j < k; j++) {
       const cb = j * dims;

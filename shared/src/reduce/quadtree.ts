@@ -22,12 +22,18 @@ export class QuadTree {
   /** For a leaf: the first point stored there (−1 when empty). */
   point = new Int32Array(0);
   /**
-   * What Barnes-Hut reads per node, interleaved for locality: centre-of-mass x, y, point count and
-   * the squared distance beyond which the node may act as one mass ((side / θ)², −1 for a leaf).
+   * What Barnes-Hut reads, for the non-empty nodes in depth-first preorder, interleaved for
+   * locality: centre-of-mass x, y, point count, and the squared distance beyond which the node may
+   * act as one mass ((side / θ)², −1 for a leaf, which always may).
    */
   summary = new Float64Array(0);
+  /** In preorder: the position just past a node's subtree (where a traversal goes after using it). */
+  skip = new Int32Array(0);
+  /** Number of entries in `summary` / `skip`. */
+  flatSize = 0;
   /** Points in leaf order (depth first), so consecutive traversals walk nearly the same path. */
   order = new Int32Array(0);
+  private subtree = new Int32Array(0);
   /** Next point in the same leaf bundle, −1 at the end. */
   private nextInLeaf = new Int32Array(0);
 
@@ -56,35 +62,49 @@ export class QuadTree {
     for (let i = 0; i < n; i++) this.insert(i, y[2 * i], y[2 * i + 1], y);
   }
 
-  /** Fills `summary` for the opening angle θ; call after build(). */
+  /**
+   * Lays the tree out for traversal with opening angle θ (call after build()): a traversal is then
+   * a forward scan that either uses a node and jumps to `skip`, or opens it and steps to the next.
+   */
   summarize(theta: number): void {
-    if (this.summary.length < 4 * this.size) this.summary = new Float64Array(4 * this.capacity);
-    const s = this.summary;
-    const invThetaSq = theta > 0 ? 1 / (theta * theta) : Infinity;
-    for (let node = 0; node < this.size; node++) {
-      const cnt = this.count[node];
-      const side = 2 * this.halfWidth[node];
-      s[4 * node] = cnt > 0 ? this.massX[node] / cnt : 0;
-      s[4 * node + 1] = cnt > 0 ? this.massY[node] / cnt : 0;
-      s[4 * node + 2] = cnt;
-      s[4 * node + 3] = this.firstChild[node] === NO_CHILD ? -1 : side * side * invThetaSq;
+    if (this.summary.length < 4 * this.size) {
+      this.summary = new Float64Array(4 * this.capacity);
+      this.skip = new Int32Array(this.capacity);
+      this.subtree = new Int32Array(this.capacity);
     }
-    this.collectLeafOrder();
-  }
-
-  private collectLeafOrder(): void {
-    const stack: number[] = [0];
-    let out = 0;
-    while (stack.length > 0) {
-      const node = stack.pop() as number;
-      const first = this.firstChild[node];
-      if (first === NO_CHILD) {
-        if (this.count[node] === 0) continue;
-        for (let p = this.point[node]; p >= 0; p = this.nextInLeaf[p]) this.order[out++] = p;
+    const { count, firstChild, summary, skip, subtree } = this;
+    // Children are always created after their parent, so a reverse sweep sees children first.
+    for (let node = this.size - 1; node >= 0; node--) {
+      if (count[node] === 0) {
+        subtree[node] = 0;
         continue;
       }
-      for (let c = 3; c >= 0; c--) if (this.count[first + c] > 0) stack.push(first + c);
+      const c = firstChild[node];
+      subtree[node] = c === NO_CHILD ? 1 : 1 + subtree[c] + subtree[c + 1] + subtree[c + 2] + subtree[c + 3];
     }
+    const invThetaSq = theta > 0 ? 1 / (theta * theta) : Infinity;
+    const stack: number[] = [0];
+    let out = 0;
+    let points = 0;
+    while (stack.length > 0) {
+      const node = stack.pop() as number;
+      const at = out++;
+      const cnt = count[node];
+      const side = 2 * this.halfWidth[node];
+      summary[4 * at] = this.massX[node] / cnt;
+      summary[4 * at + 1] = this.massY[node] / cnt;
+      summary[4 * at + 2] = cnt;
+      skip[at] = at + subtree[node];
+      const c = firstChild[node];
+      if (c === NO_CHILD) {
+        summary[4 * at + 3] = -1;
+        for (let p = this.point[node]; p >= 0; p = this.nextInLeaf[p]) this.order[points++] = p;
+        continue;
+      }
+      summary[4 * at + 3] = side * side * invThetaSq;
+      for (let k = 3; k >= 0; k--) if (count[c + k] > 0) stack.push(c + k);
+    }
+    this.flatSize = out;
   }
 
   private ensureCapacity(wanted: number): void {

@@ -11,7 +11,7 @@ import { Pacer } from "./pacer";
 import { pcaInit } from "./pca";
 import { QuadTree } from "./quadtree";
 import { effectivePerplexity, jointProbabilities, tsneNeighbourCount } from "./tsneAffinities";
-import { attraction, klDivergence, repulsion, TRAVERSAL_STACK } from "./tsneGradient";
+import { attraction, klDivergence, repulsion } from "./tsneGradient";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./types";
 
 export const EARLY_EXAGGERATION = 12;
@@ -79,7 +79,6 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
   const gains = new Float64Array(2 * n).fill(1);
   const pos = new Float64Array(2 * n);
   const neg = new Float64Array(2 * n);
-  const stack = new Int32Array(TRAVERSAL_STACK);
   const tree = new QuadTree();
 
   const repulsionAndZ = async (): Promise<number> => {
@@ -88,7 +87,7 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
     neg.fill(0);
     let sumQ = 0;
     for (let start = 0; start < n; start += REPULSION_CHUNK) {
-      sumQ += repulsion(tree, y, start, Math.min(n, start + REPULSION_CHUNK), neg, stack);
+      sumQ += repulsion(tree, y, start, Math.min(n, start + REPULSION_CHUNK), neg);
       await pacer.pace();
     }
     return sumQ;

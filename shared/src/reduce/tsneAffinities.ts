@@ -74,7 +74,7 @@ export async function conditionalProbabilities(graph: KnnGraph, n: number, perpl
 /** The joint, symmetric P (sums to 1) from the kNN graph. */
 export async function jointProbabilities(graph: KnnGraph, n: number, perplexity: number, metric: Metric, pacer?: Pacer): Promise<CsrMatrix> {
   const conditional = await conditionalProbabilities(graph, n, perplexity, metric, pacer);
-  const joint = symmetrize(graph.indices, conditional, n, graph.k, "sum");
+  const joint = await symmetrize(graph.indices, conditional, n, graph.k, "sum", pacer);
   const total = Math.max(sumValues(joint), Number.EPSILON);
   for (let i = 0; i < joint.values.length; i++) joint.values[i] /= total;
   return joint;

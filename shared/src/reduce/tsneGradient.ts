@@ -7,15 +7,13 @@
 import type { QuadTree } from "./quadtree";
 import type { CsrMatrix } from "./sparse";
 
-/** DFS stack for repulsion: depth is capped at 50, each level leaves at most 3 siblings waiting. */
-export const TRAVERSAL_STACK = 4 * 64;
-
 /**
  * Adds the repulsive forces Σⱼ wᵢⱼ²(yᵢ − yⱼ) of the points at positions [from, to) of the
- * tree's leaf order to `neg` (2N) and returns their share of Z. Needs `tree.summarize(θ)`; with θ = 0 every leaf is visited: the exact O(N²) sum.
+ * tree's leaf order to `neg` (2N) and returns their share of Z. Needs `tree.summarize(θ)`; with
+ * θ = 0 every leaf is visited: the exact O(N²) sum.
  */
-export function repulsion(tree: QuadTree, y: Float64Array, from: number, to: number, neg: Float64Array, stack: Int32Array): number {
-  const { summary, firstChild, order } = tree;
+export function repulsion(tree: QuadTree, y: Float64Array, from: number, to: number, neg: Float64Array): number {
+  const { summary, skip, order, flatSize } = tree;
   let sumQ = 0;
   for (let q = from; q < to; q++) {
     const i = order[q];
@@ -23,34 +21,29 @@ export function repulsion(tree: QuadTree, y: Float64Array, from: number, to: num
     const yi = y[2 * i + 1];
     let fx = 0;
     let fy = 0;
-    let top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const at = 4 * stack[--top];
-      const cnt = summary[at + 2];
-      if (cnt === 0) continue;
+    let node = 0;
+    while (node < flatSize) {
+      const at = 4 * node;
       const dx = xi - summary[at];
       const dy = yi - summary[at + 1];
       const d2 = dx * dx + dy * dy;
-      if (d2 > summary[at + 3]) {
-        if (d2 === 0) {
-          // A leaf bundle at yᵢ's own position: the others sit at distance 0 (w = 1, no force).
-          sumQ += cnt - 1;
-          continue;
-        }
-        const w = 1 / (1 + d2);
-        const mw = cnt * w;
-        sumQ += mw;
-        const mww = mw * w;
-        fx += mww * dx;
-        fy += mww * dy;
+      if (d2 <= summary[at + 3]) {
+        node++; // open it: its first child follows in preorder
         continue;
       }
-      const c = firstChild[at >> 2];
-      if (summary[4 * c + 2] > 0) stack[top++] = c;
-      if (summary[4 * c + 6] > 0) stack[top++] = c + 1;
-      if (summary[4 * c + 10] > 0) stack[top++] = c + 2;
-      if (summary[4 * c + 14] > 0) stack[top++] = c + 3;
+      const cnt = summary[at + 2];
+      node = skip[node];
+      if (d2 === 0) {
+        // A leaf bundle at yᵢ's own position: the others sit at distance 0 (w = 1, no force).
+        sumQ += cnt - 1;
+        continue;
+      }
+      const w = 1 / (1 + d2);
+      const mw = cnt * w;
+      sumQ += mw;
+      const mww = mw * w;
+      fx += mww * dx;
+      fy += mww * dy;
     }
     neg[2 * i] += fx;
     neg[2 * i + 1] += fy;

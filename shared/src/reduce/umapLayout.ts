@@ -89,7 +89,7 @@ export async function optimizeLayout(
         let dy = embedding[2 * j + 1] - embedding[2 * k + 1];
         let d2 = dx * dx + dy * dy;
         if (d2 > 0) {
-          const pb = Math.pow(d2, b);
+          const pb = Math.exp(b * Math.log(d2)); // = d2^b; V8's Math.pow is ~2× slower, and this is the hot spot
           const coeff = (attractScale * pb) / d2 / (a * pb + 1);
           const gx = clip(coeff * dx) * alpha;
           const gy = clip(coeff * dy) * alpha;
@@ -107,7 +107,7 @@ export async function optimizeLayout(
           dy = embedding[2 * j + 1] - embedding[2 * other + 1];
           d2 = dx * dx + dy * dy;
           if (!(d2 > 0)) continue;
-          const coeff = repelScale / ((0.001 + d2) * (a * Math.pow(d2, b) + 1));
+          const coeff = repelScale / ((0.001 + d2) * (a * Math.exp(b * Math.log(d2)) + 1));
           embedding[2 * j] += clip(coeff * dx) * alpha;
           embedding[2 * j + 1] += clip(coeff * dy) * alpha;
         }

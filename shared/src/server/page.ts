@@ -8,11 +8,13 @@ export function createNonce(): string {
 /**
  * Nothing but our nonce'd script runs; the only connection allowed is our own WebSocket; images
  * only from data:/blob: (PNG export); workers only from blob: (regl-scatterplot's spatial index).
+ * 'unsafe-eval' is the one concession: regl (under regl-scatterplot) compiles its draw commands
+ * with `new Function`. No other script can load, and the viewer never evaluates payload data.
  */
 export function contentSecurityPolicy(nonce: string, host: string): string {
   return [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}' 'unsafe-eval'`,
     "style-src 'self'",
     `connect-src ws://${host}`,
     "img-src data: blob:",

@@ -33,6 +33,9 @@ export class NpySource implements VectorSource {
 
   constructor(private readonly spec: NpyFileSpec) {
     this.sidecar = findSidecar(spec.path, spec.payloadPath);
+    if (spec.idColumn !== undefined && !this.sidecar) {
+      throw new InputError(`--id-column '${spec.idColumn}' needs a payload file next to ${spec.path} (<name>.jsonl or <name>.csv) or --payload PATH; an .npy file holds only vectors.`, "idColumn");
+    }
   }
 
   async describe(signal?: AbortSignal): Promise<SourceInfo> {

@@ -35,13 +35,23 @@ interface Page {
 
 interface Connection {
   api: Api;
-  /** The URL without credentials, query or trailing slash: what is shown and stored. */
+  /** The URL with its effective port and without credentials, query or trailing slash: what is shown and stored. */
   uri: string;
   apiKey: string | undefined;
 }
 
-/** Parses and checks the URL, and builds a client that neither probes the server nor warns. */
-function connect(url: string, apiKey: string | undefined): Connection {
+export const QDRANT_DEFAULT_PORT = 6333;
+
+export interface QdrantEndpoint {
+  /** `scheme://host:port[/prefix]`, without credentials or query: what is shown and stored. */
+  uri: string;
+  origin: string;
+  port: number;
+  prefix: string;
+}
+
+/** Parses and checks a Qdrant URL. Like Qdrant's own clients, a URL without a port means 6333. */
+export function qdrantEndpoint(url: string): QdrantEndpoint {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -52,9 +62,19 @@ function connect(url: string, apiKey: string | undefined): Connection {
     throw new InputError(`Qdrant URL must start with http:// or https:// (got ${parsed.protocol}//…)`, "url");
   }
   const prefix = parsed.pathname.replace(/\/+$/, "");
-  const uri = `${parsed.protocol}//${parsed.host}${prefix}`;
+  // `URL` drops a default port (":443" for https): look at what was typed to honour an explicit one.
+  const typedPort = /^[a-z]+:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)/i.exec(url)?.[1];
+  const port = typedPort !== undefined ? Number(typedPort) : QDRANT_DEFAULT_PORT;
+  const origin = `${parsed.protocol}//${parsed.hostname}`;
+  return { uri: `${origin}:${port}${prefix}`, origin, port, prefix };
+}
+
+/** A client that neither probes the server on construction nor prints warnings. */
+function connect(url: string, apiKey: string | undefined): Connection {
+  const { uri, origin, port, prefix } = qdrantEndpoint(url);
   const client = new QdrantClient({
-    url: `${parsed.protocol}//${parsed.host}`,
+    url: origin,
+    port,
     prefix: prefix || undefined,
     // Our own per-request timeout (QdrantCaller) composes with cancellation; the client's would
     // replace the caller's AbortSignal.
@@ -108,9 +128,19 @@ export class QdrantSource implements VectorSource {
   }
 
   async describe(signal?: AbortSignal): Promise<SourceInfo> {
-    this.described ??= this.load(signal);
-    this.described.catch(() => (this.described = null));
-    return (await this.described).info;
+    return (await this.loaded(signal)).info;
+  }
+
+  /** Collection info and count, fetched once (again after a failure). */
+  private loaded(signal?: AbortSignal): Promise<Described> {
+    if (!this.described) {
+      const loading = this.load(signal);
+      this.described = loading;
+      loading.catch(() => {
+        if (this.described === loading) this.described = null;
+      });
+    }
+    return this.described;
   }
 
   read(options: ReadOptions): AsyncIterable<PointBatch> {
@@ -118,8 +148,7 @@ export class QdrantSource implements VectorSource {
   }
 
   async search(vector: Float32Array, k: number, signal?: AbortSignal): Promise<{ id: string; score: number }[]> {
-    await this.describe(signal);
-    const { vector: choice } = await this.described!;
+    const { vector: choice } = await this.loaded(signal);
     const response = await this.caller.call(
       this.ctx("searching nearest neighbours"),
       (s) =>
@@ -195,9 +224,8 @@ export class QdrantSource implements VectorSource {
   }
 
   private async *readBatches(options: ReadOptions): AsyncGenerator<PointBatch> {
-    const info = await this.describe(options.signal);
+    const { info, vector } = await this.loaded(options.signal);
     if (info.count === 0) throw emptySourceError(`Qdrant collection '${this.spec.collection}' at ${info.uri}`);
-    const { vector } = await this.described!;
     const { expected, positions } = planRead(info.count, options.limit, options.seed);
     const batchSize = batchSizeOf(options.batchSize);
     const points = positions ? this.sampledPoints(positions, batchSize, options.signal) : this.allPoints(expected, batchSize, options.signal);
@@ -206,7 +234,7 @@ export class QdrantSource implements VectorSource {
 
   /** Every point in scroll order, with payload and vector, `pageSize` per request. */
   private async *allPoints(expected: number, pageSize: number, signal?: AbortSignal): AsyncGenerator<Page> {
-    const { name } = (await this.described!).vector;
+    const { name } = (await this.loaded(signal)).vector;
     let offset: PointId | undefined;
     let delivered = 0;
     while (delivered < expected) {
@@ -223,7 +251,7 @@ export class QdrantSource implements VectorSource {
    * fetch them by id, `batchSize` per request, keeping scroll order.
    */
   private async *sampledPoints(positions: Uint32Array, batchSize: number, signal?: AbortSignal): AsyncGenerator<Page> {
-    const { name } = (await this.described!).vector;
+    const { name } = (await this.loaded(signal)).vector;
     const ids = await this.idsAt(positions, signal);
     let gone = 0;
     for (let start = 0; start < ids.length; start += batchSize) {

@@ -77,20 +77,11 @@ class TableSidecar implements PayloadSidecar {
   async load(positions: Uint32Array | null, signal?: AbortSignal): Promise<unknown[]> {
     const table = await this.open();
     const { names, exprs } = payloadColumnsOf(table.columns);
-    const stream = await table.stream(["s.__row AS __row", ...exprs.map((e, i) => `${e} AS __p${i}`)].join(", "), "");
+    const stream = await table.stream(["s.__row AS __row", ...exprs.map((e, i) => `${e} AS __p${i}`)].join(", "), "", positions);
     const out: unknown[] = [];
-    let next = 0;
     for (let chunk = await stream.next(signal); chunk !== null; chunk = await stream.next(signal)) {
-      if (positions && next >= positions.length) break;
-      const rows = chunk.getColumnVector(0);
       const values = names.map((_, c) => chunk!.convertColumnValues(c + 1, duck.JSDuckDBValueConverter) as unknown[]);
-      for (let i = 0; i < chunk.rowCount; i++) {
-        if (positions) {
-          if (next >= positions.length || Number(rows.getItem(i)) !== positions[next]) continue;
-          next++;
-        }
-        out.push(rowPayload(names, values, i));
-      }
+      for (let i = 0; i < chunk.rowCount; i++) out.push(rowPayload(names, values, i));
     }
     return out;
   }

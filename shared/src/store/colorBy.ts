@@ -82,20 +82,21 @@ export function codedLabelsSql(label: LabelSql): string {
     FROM labelled l JOIN ranked r USING (label)`;
 }
 
-/** Legend rows of a run: `SELECT label, n, rank` ordered by rank. */
-export function rankedLabelsSql(label: LabelSql): string {
-  return `SELECT ${label.expr} AS label, count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, label ASC) - 1 AS rank
-    FROM points WHERE run_id = $run GROUP BY 1 ORDER BY rank`;
+/**
+ * The legend of a run: `SELECT idx, label, n` ordered by idx — the top 255 labels as they are and
+ * every other label summed into one "Other" row (index 255), so a field with 100k distinct values
+ * still returns at most 256 rows.
+ */
+export function legendSql(label: LabelSql): string {
+  return `WITH ranked AS (
+      SELECT ${label.expr} AS label, count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, label ASC) - 1 AS rank
+      FROM points WHERE run_id = $run GROUP BY 1
+    )
+    SELECT least(rank, ${OVERFLOW_INDEX}) AS idx, CASE WHEN rank < ${OVERFLOW_INDEX} THEN label ELSE ${sqlString(OTHER_LABEL)} END AS label,
+      sum(n) AS n
+    FROM ranked GROUP BY 1, 2 ORDER BY 1`;
 }
 
-/** Legend entries from ranked labels: the top 255 as they are, the rest summed into "Other". */
-export function legendFromRanked(ranked: { label: string; n: number | bigint }[]): LegendEntry[] {
-  const legend: LegendEntry[] = [];
-  let other = 0;
-  ranked.forEach((r, i) => {
-    if (i < OVERFLOW_INDEX) legend.push({ index: i, label: r.label, count: Number(r.n) });
-    else other += Number(r.n);
-  });
-  if (other > 0) legend.push({ index: OVERFLOW_INDEX, label: OTHER_LABEL, count: other });
-  return legend;
+export function toLegend(rows: { idx: number | bigint; label: string; n: number | bigint }[]): LegendEntry[] {
+  return rows.map((r) => ({ index: Number(r.idx), label: r.label, count: Number(r.n) }));
 }

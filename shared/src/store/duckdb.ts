@@ -99,14 +99,17 @@ export class Db {
 }
 
 /**
- * One column of `bulkAppend`, in table column order. Every kind is written straight into the
- * DataChunk's vectors through the C API (no per-value wrapper objects):
+ * One column of one `bulkAppend` chunk, in table column order, holding exactly that chunk's rows.
+ * Every kind is written straight into the DataChunk's vectors through the C API (no per-value
+ * wrapper objects):
  * - `varchar`: strings or null (VARCHAR, JSON);
  * - `int32` (INTEGER), `float32` (FLOAT), `int64` (BIGINT, or TIMESTAMP/TIMESTAMPTZ in µs):
  *   a typed array, with `valid` (1 = value, 0 = NULL per row) when some rows are NULL;
- * - `floatList`: `width` consecutive floats per row filling a FLOAT[] column.
+ * - `floatList`: `width` consecutive floats per row filling a FLOAT[] column;
+ * - `constant`: one string for every row (a DuckDB constant vector, nothing per row).
  */
 export type BulkColumn =
+  | { kind: "constant"; value: string }
   | { kind: "varchar"; values: readonly (string | null)[] }
   | { kind: "int32"; values: Int32Array; valid?: Uint8Array }
   | { kind: "float32"; values: Float32Array; valid?: Uint8Array }
@@ -118,12 +121,12 @@ const CHUNK_ROWS = 2048;
 
 type RawVector = ReturnType<typeof bindings.data_chunk_get_vector>;
 
-/** Writes a validity bitmask (64-bit words, bit set = valid) for rows [start, start + count). */
-function writeValidity(vector: RawVector, valid: (i: number) => boolean, start: number, count: number): void {
+/** Writes a validity bitmask (64-bit words, bit set = valid) for the chunk's `count` rows. */
+function writeValidity(vector: RawVector, valid: (i: number) => boolean, count: number): void {
   const mask = new Uint8Array(Math.ceil(count / 64) * 8);
   let anyNull = false;
   for (let i = 0; i < count; i++) {
-    if (valid(start + i)) mask[i >> 3] |= 1 << (i & 7);
+    if (valid(i)) mask[i >> 3] |= 1 << (i & 7);
     else anyNull = true;
   }
   if (!anyNull) return; // a fresh vector is all-valid
@@ -136,24 +139,27 @@ function unshared<T extends Float32Array | Int32Array | BigInt64Array>(part: T):
   return part.buffer instanceof SharedArrayBuffer ? (part.slice() as T) : part;
 }
 
-function fillColumn(vector: RawVector, column: BulkColumn, start: number, count: number): void {
+function fillColumn(vector: RawVector, column: BulkColumn, count: number): void {
   switch (column.kind) {
+    case "constant":
+      bindings.vector_reference_value(vector, bindings.create_varchar(column.value));
+      return;
     case "varchar": {
       const values = column.values;
       for (let i = 0; i < count; i++) {
-        const v = values[start + i];
+        const v = values[i];
         if (v !== null && v !== undefined) bindings.vector_assign_string_element(vector, i, v);
       }
-      writeValidity(vector, (r) => values[r] !== null && values[r] !== undefined, start, count);
+      writeValidity(vector, (i) => values[i] !== null && values[i] !== undefined, count);
       return;
     }
     case "int32":
     case "float32":
     case "int64": {
-      const part = unshared(column.values.subarray(start, start + count));
+      const part = unshared(column.values.subarray(0, count));
       bindings.copy_data_to_vector(vector, 0, part.buffer as ArrayBuffer, part.byteOffset, part.byteLength);
       const valid = column.valid;
-      if (valid) writeValidity(vector, (r) => valid[r] !== 0, start, count);
+      if (valid) writeValidity(vector, (i) => valid[i] !== 0, count);
       return;
     }
     case "floatList": {
@@ -168,7 +174,7 @@ function fillColumn(vector: RawVector, column: BulkColumn, start: number, count:
       const total = count * width;
       bindings.list_vector_reserve(vector, total);
       bindings.list_vector_set_size(vector, total);
-      const part = unshared(column.values.subarray(start * width, (start + count) * width));
+      const part = unshared(column.values.subarray(0, total));
       bindings.copy_data_to_vector(bindings.list_vector_get_child(vector), 0, part.buffer as ArrayBuffer, part.byteOffset, part.byteLength);
       return;
     }
@@ -176,21 +182,30 @@ function fillColumn(vector: RawVector, column: BulkColumn, start: number, count:
 }
 
 /**
- * Appends `rowCount` rows to `table` through the DataChunk appender, 2048 rows per chunk. Use
- * `tx` from `Db.transaction` so the rows commit (or roll back) with the rest of the work.
+ * Appends `rowCount` rows to `table` through the DataChunk appender, 2048 rows per chunk;
+ * `columnsFor(start, count)` gives the columns of rows [start, start + count). Producing columns
+ * per chunk keeps the JS strings short-lived (cheap young-generation garbage) instead of holding
+ * every row's strings at once. Use `tx` from `Db.transaction` so the rows commit (or roll back)
+ * with the rest of the work.
  */
-export async function bulkAppend(tx: DuckDBConnection, table: string, columns: readonly BulkColumn[], rowCount: number): Promise<void> {
+export async function bulkAppend(
+  tx: DuckDBConnection,
+  table: string,
+  rowCount: number,
+  columnsFor: (start: number, count: number) => readonly BulkColumn[],
+): Promise<void> {
   const appender = await tx.createAppender(table);
   let failed = false;
   try {
-    if (columns.length !== appender.columnCount) {
-      throw new Error(`bulkAppend(${table}): ${columns.length} columns given, the table has ${appender.columnCount}`);
-    }
-    const types = columns.map((_, i) => appender.columnType(i));
+    const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
     for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rowCount - start);
+      const columns = columnsFor(start, count);
+      if (columns.length !== types.length) {
+        throw new Error(`bulkAppend(${table}): ${columns.length} columns given, the table has ${types.length}`);
+      }
       const chunk = DuckDBDataChunk.create(types, count);
-      columns.forEach((column, i) => fillColumn(bindings.data_chunk_get_vector(chunk.chunk, i), column, start, count));
+      columns.forEach((column, i) => fillColumn(bindings.data_chunk_get_vector(chunk.chunk, i), column, count));
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();

@@ -42,31 +42,30 @@ function payloadJson(payload: unknown, row: number): string | null {
   }
 }
 
-/** Appends the points (and vectors, when given) of `runId` inside the caller's transaction. */
-export async function loadPoints(tx: DuckDBConnection, runId: string, data: CompletedRunData): Promise<void> {
-  const n = data.ids.length;
-  const rows = new Int32Array(n);
-  const xs = new Float32Array(n);
-  const ys = new Float32Array(n);
-  const chunkIndexes = new Int32Array(n);
-  const hasChunkIndex = new Uint8Array(n);
-  const timestamps = new BigInt64Array(n); // epoch µs
-  const hasTimestamp = new Uint8Array(n);
-  const runIds: string[] = new Array(n).fill(runId);
-  const pointIds: string[] = new Array(n);
-  const documentIds: (string | null)[] = new Array(n);
-  const sourcePaths: (string | null)[] = new Array(n);
-  const paths: (string | null)[] = new Array(n);
-  const mimeTypes: (string | null)[] = new Array(n);
-  const sourceDirs: string[] = new Array(n);
-  const filetypes: string[] = new Array(n);
-  const texts: (string | null)[] = new Array(n);
-  const payloads: (string | null)[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = extractPointColumns(data.ids[i], data.payloads[i]);
-    rows[i] = i;
-    xs[i] = data.coords[2 * i];
-    ys[i] = data.coords[2 * i + 1];
+/** The `points` columns of rows [start, start + count), in table order. */
+function pointColumns(runId: string, data: CompletedRunData, start: number, count: number): BulkColumn[] {
+  const rows = new Int32Array(count);
+  const xs = new Float32Array(count);
+  const ys = new Float32Array(count);
+  const chunkIndexes = new Int32Array(count);
+  const hasChunkIndex = new Uint8Array(count);
+  const timestamps = new BigInt64Array(count); // epoch µs
+  const hasTimestamp = new Uint8Array(count);
+  const pointIds: string[] = new Array(count);
+  const documentIds: (string | null)[] = new Array(count);
+  const sourcePaths: (string | null)[] = new Array(count);
+  const paths: (string | null)[] = new Array(count);
+  const mimeTypes: (string | null)[] = new Array(count);
+  const sourceDirs: string[] = new Array(count);
+  const filetypes: string[] = new Array(count);
+  const texts: (string | null)[] = new Array(count);
+  const payloads: (string | null)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const row = start + i;
+    const c = extractPointColumns(data.ids[row], data.payloads[row]);
+    rows[i] = row;
+    xs[i] = data.coords[2 * row];
+    ys[i] = data.coords[2 * row + 1];
     pointIds[i] = c.point_id;
     documentIds[i] = c.document_id;
     if (c.chunk_index !== null) {
@@ -83,34 +82,38 @@ export async function loadPoints(tx: DuckDBConnection, runId: string, data: Comp
     sourceDirs[i] = c.source_dir;
     filetypes[i] = c.filetype;
     texts[i] = c.text;
-    payloads[i] = payloadJson(data.payloads[i], i);
+    payloads[i] = payloadJson(data.payloads[row], row);
   }
   const text = (values: readonly (string | null)[]): BulkColumn => ({ kind: "varchar", values });
-  const runIdColumn = text(runIds);
-  const rowColumn: BulkColumn = { kind: "int32", values: rows };
-  await bulkAppend(
-    tx,
-    "points",
-    [
-      runIdColumn,
-      rowColumn,
-      text(pointIds),
-      { kind: "float32", values: xs },
-      { kind: "float32", values: ys },
-      text(documentIds),
-      { kind: "int32", values: chunkIndexes, valid: hasChunkIndex },
-      text(sourcePaths),
-      text(paths),
-      text(mimeTypes),
-      { kind: "int64", values: timestamps, valid: hasTimestamp },
-      text(sourceDirs),
-      text(filetypes),
-      text(texts),
-      text(payloads),
-    ],
-    n,
-  );
-  if (data.vectors) {
-    await bulkAppend(tx, "vectors", [runIdColumn, rowColumn, { kind: "floatList", values: data.vectors.data, width: data.vectors.dims }], n);
+  return [
+    { kind: "constant", value: runId },
+    { kind: "int32", values: rows },
+    text(pointIds),
+    { kind: "float32", values: xs },
+    { kind: "float32", values: ys },
+    text(documentIds),
+    { kind: "int32", values: chunkIndexes, valid: hasChunkIndex },
+    text(sourcePaths),
+    text(paths),
+    text(mimeTypes),
+    { kind: "int64", values: timestamps, valid: hasTimestamp },
+    text(sourceDirs),
+    text(filetypes),
+    text(texts),
+    text(payloads),
+  ];
+}
+
+/** Appends the points (and vectors, when given) of `runId` inside the caller's transaction. */
+export async function loadPoints(tx: DuckDBConnection, runId: string, data: CompletedRunData): Promise<void> {
+  const n = data.ids.length;
+  await bulkAppend(tx, "points", n, (start, count) => pointColumns(runId, data, start, count));
+  const vectors = data.vectors;
+  if (vectors) {
+    await bulkAppend(tx, "vectors", n, (start, count) => [
+      { kind: "constant", value: runId },
+      { kind: "int32", values: Int32Array.from({ length: count }, (_, i) => start + i) },
+      { kind: "floatList", values: vectors.data.subarray(start * vectors.dims, (start + count) * vectors.dims), width: vectors.dims },
+    ]);
   }
 }

@@ -14,8 +14,14 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     suite = unittest.defaultTestLoader.discover(here, pattern="test_*.py", top_level_dir=here)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    skipped = len(result.skipped)
+    # Subtests report under their parent test: count each test once.
+    def test_id(test):
+        return getattr(test, "test_case", test).id()
+
+    failed_ids = {test_id(t) for t, _ in result.failures + result.errors} | {test_id(t) for t in result.unexpectedSuccesses}
+    skipped_ids = {test_id(t) for t, _ in result.skipped} - failed_ids
+    failed = len(failed_ids)
+    skipped = len(skipped_ids)
     passed = result.testsRun - failed - skipped
     summary = {
         "numTotalTests": result.testsRun,

@@ -66,12 +66,13 @@ class FrontendTests(unittest.TestCase):
     def test_run_executes_a_file_and_the_kernel_exits(self):
         path = os.path.join(self.tmp.name, "explore.embedscope")
         with open(path, "w") as f:
-            f.write("# project the demo, then list the runs\n%project demo reducer=pca color_by=source_dir\n%runs\n")
+            # `jupyter run` gives a file 10 s in all (jupyter_client's OUTPUT_TIMEOUT): keep it small.
+            f.write("# project the demo, then list the runs\n%project demo reducer=pca sample=300 color_by=source_dir\n%runs\n")
         t0 = time.time()
         result = self.run_jupyter(["run", "--kernel", "embedscope", path])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("status         completed", result.stdout)
-        self.assertRegex(result.stdout, r"run [0-9a-f]{8} completed: pca · 778 points · demo · coloured by source_dir")
+        self.assertRegex(result.stdout, r"run [0-9a-f]{8} completed: pca · 300 of 778 points · demo · coloured by source_dir")
         self.assertRegex(result.stdout, r"ID\s+STATUS\s+REDUCER")
         # `jupyter run` never sends shutdown_request: the kernel notices its parent is gone.
         deadline = time.time() + 10

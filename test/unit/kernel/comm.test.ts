@@ -60,7 +60,7 @@ it("serves the engine over a comm: requests, binary replies, events; closing the
   const info = await endpoint.reply(1);
   expect(info).toMatchObject({ status: "ok", result: { host: "jupyter", canOpenDocument: false } });
 
-  const { run } = await engine.startRun({ source: { kind: "demo" }, reducer: "pca" }).then(async (s) => ({ run: await s.done }));
+  const { run } = await engine.startRun({ source: { kind: "demo" }, reducer: "pca", sample: 200 }).then(async (s) => ({ run: await s.done }));
   expect(run.status).toBe("completed");
   // Engine events reach the frontend as protocol events.
   expect(endpoint.received.some((m) => m.type === "event" && m.event === "run.updated")).toBe(true);
@@ -69,9 +69,9 @@ it("serves the engine over a comm: requests, binary replies, events; closing the
   const points = await endpoint.reply(2);
   expect(points.status).toBe("ok");
   const result = (points as { result: { count: number; x: Float32Array; y: Float32Array } }).result;
-  expect(result.count).toBe(778);
+  expect(result.count).toBe(200);
   expect(result.x).toBeInstanceOf(Float32Array);
-  expect(result.x).toHaveLength(778);
+  expect(result.x).toHaveLength(200);
   expect(Array.from(result.y.subarray(0, 3))).toEqual(Array.from((await engine.points(run.id)).y.subarray(0, 3)));
 
   frontendSend(session, { type: "request", id: 3, method: "runs.get", params: { runId: "nope" } });

@@ -135,3 +135,25 @@ describe("EmbedscopeKernel completion, help and completeness", () => {
     expect(kernel.isComplete("# a comment")).toEqual({ status: "complete" });
   });
 });
+
+describe("EmbedscopeKernel collection completion", () => {
+  it("lists the collections of the Qdrant URL on the line, else of the configured URL (with its key)", async () => {
+    const asked: [string, string | undefined][] = [];
+    const fakeEngine = {
+      listRuns: async () => [],
+      listCollections: async (url: string, apiKey?: string) => {
+        asked.push([url, apiKey]);
+        return url.includes("other") ? ["alpha", "beta"] : ["docs", "demo_docs", "images"];
+      },
+    } as unknown as Engine;
+    const k = new EmbedscopeKernel({ openEngine: async () => fakeEngine, defaults: { qdrantUrl: "http://configured:6333", qdrantApiKey: "secret" } });
+    const code = "%project collection=d";
+    expect((await k.complete(code, code.length)).matches).toEqual(["demo_docs", "docs"]);
+    const other = "%project http://other:6333 collection=";
+    expect((await k.complete(other, other.length)).matches).toEqual(["alpha", "beta"]);
+    expect(asked).toEqual([
+      ["http://configured:6333", "secret"],
+      ["http://other:6333", undefined],
+    ]);
+  });
+});

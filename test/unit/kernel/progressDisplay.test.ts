@@ -9,6 +9,7 @@ it("names each phase with its unit", () => {
   expect(progressText("umap", { runId: "r", phase: "embed", done: 120, total: 500 })).toBe("umap: layout 120/500 epochs");
   expect(progressText("tsne", { runId: "r", phase: "embed", done: 250, total: 1000 })).toBe("tsne: layout 250/1000 iterations");
   expect(progressText("umap", { runId: "r", phase: "fetch", done: 10, total: 778 })).toBe("umap: fetching 10/778 points");
+  expect(progressText("pca", { runId: "r", phase: "embed", done: 64, total: 778 })).toBe("pca: projecting 64/778 points");
 });
 
 it("updates its display at most once per interval and always delivers the latest state", async () => {

@@ -90,6 +90,10 @@ describe("KernelWire with a fake handler over real ZMQ sockets", () => {
     const controlInfo = client.request("control", "kernel_info_request", {});
     await controlInfo.reply;
     expect(await client.ping("beat")).toBe("beat");
+    // A widget's comm traffic flows while the cell runs.
+    client.send("comm_open", { comm_id: "during-run", target_name: "echo", data: {} });
+    const commMsg = client.send("comm_msg", { comm_id: "during-run", data: { ping: 1 } });
+    await client.waitForIopub(() => client.iopubFor(commMsg).some((m) => m.header.msg_type === "comm_msg"));
     expect(performance.now() - t0).toBeLessThan(500);
     // After an out-of-band request goes idle, the kernel says busy again for the running cell.
     await client.waitForIdle(info.msgId);

@@ -5,7 +5,7 @@ import { knnAgreement } from "../../../shared/src/reduce/quality";
 import { QuadTree } from "../../../shared/src/reduce/quadtree";
 import { autoLearningRate, tsne } from "../../../shared/src/reduce/tsne";
 import { conditionalProbabilities, jointProbabilities, tsneNeighbourCount } from "../../../shared/src/reduce/tsneAffinities";
-import { attraction, repulsion, TRAVERSAL_STACK } from "../../../shared/src/reduce/tsneGradient";
+import { attraction, repulsion } from "../../../shared/src/reduce/tsneGradient";
 import { createRng } from "../../../shared/src/random";
 import type { TsneParams } from "../../../shared/src/types";
 import { allFinite, blobs, ctxWithSeed, recordingContext } from "./helpers";
@@ -76,7 +76,7 @@ describe("Barnes-Hut gradient", () => {
     tree.build(y, n);
     tree.summarize(theta);
     const neg = new Float64Array(2 * n);
-    const z = repulsion(tree, y, 0, n, neg, new Int32Array(TRAVERSAL_STACK));
+    const z = repulsion(tree, y, 0, n, neg);
     return { neg, z };
   }
 

@@ -80,6 +80,12 @@ describe("umap", () => {
     await expect(umap({ data: Float32Array.of(1, 2), n: 1, dims: 2 }, PARAMS, ctxWithSeed())).rejects.toBeInstanceOf(InputError);
   });
 
+  it("survives identical points (no spread for PCA, zero distances everywhere)", async () => {
+    const same = { data: new Float32Array(30 * 4).fill(2), n: 30, dims: 4 };
+    const { coords } = await umap(same, { ...PARAMS, n_neighbors: 5, n_epochs: 50 }, ctxWithSeed());
+    expect(allFinite(coords)).toBe(true);
+  });
+
   it("defaults n_epochs as umap-learn does", async () => {
     const { n_epochs: _omit, ...withoutEpochs } = PARAMS;
     const { input: small } = blobs(30, 4, 2, 1, 2);

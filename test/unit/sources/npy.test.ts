@@ -146,6 +146,12 @@ describe("NPY", () => {
     const err = await inputError(openFileSource({ kind: "file", path: file }).describe());
     expect(err.message).toMatch(/mismatch\.jsonl has 2 rows but .*mismatch\.npy has 3 vectors/);
     expect(() => openFileSource({ kind: "file", path: file, payloadPath: path.join(dir, "nope.jsonl") }).describe()).toThrow(/does not exist/);
+    const bare = write("bare.npy", npy(rowsF4(3), { descr: "<f4", shape: "(3, 3)" }));
+    expect(() => openFileSource({ kind: "file", path: bare, idColumn: "key" })).toThrow(/--id-column 'key' needs a payload file/);
+    write("keyed.jsonl", '{"key":"k0"}\n{"key":"k1"}\n{"other":1}');
+    const keyed = write("keyed.npy", npy(rowsF4(3), { descr: "<f4", shape: "(3, 3)" }));
+    expect((await readAll(openFileSource({ kind: "file", path: keyed, idColumn: "key" }))).ids).toEqual(["k0", "k1", "2"]);
+    expect((await inputError(readAll(openFileSource({ kind: "file", path: keyed, idColumn: "nokey" })))).message).toContain("no field 'nokey' for ids");
   });
 
   it("refuses NaN values, naming the row", async () => {

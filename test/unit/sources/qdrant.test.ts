@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { CancelledError, InputError, NotFoundError, SourceError } from "../../../shared/src/errors";
-import { listQdrantCollections, QdrantSource, type QdrantSourceOptions } from "../../../shared/src/sources/qdrant";
+import { listQdrantCollections, qdrantEndpoint, QdrantSource, type QdrantSourceOptions } from "../../../shared/src/sources/qdrant";
 import type { PointBatch, ReadOptions, VectorSource } from "../../../shared/src/sources/source";
 import { QdrantStandin, type StandinCollection, type StandinOptions } from "../../fixtures/qdrantStandin";
 
@@ -190,6 +190,18 @@ describe("Qdrant source on the stand-in server", () => {
     expect(options.waits).toEqual([200, 400]);
   });
 
+  it("retries 429 (rate limited) too, but not a 400, which says what the server refused", async () => {
+    const server = await standin({ collections: [intCollection("docs", 10)], failFirst: 1, failStatus: 429 });
+    const options = fastRetries();
+    const source = new QdrantSource({ kind: "qdrant", url: server.url, collection: "docs" }, options);
+    expect((await source.describe()).count).toBe(10);
+    expect(options.waits).toEqual([200]);
+    const err = await failure(source.search(new Float32Array([1, 2]), 3));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toContain("refused searching nearest neighbours in collection 'docs' (HTTP 400: Wrong input: Vector dimension error");
+    expect(options.waits).toEqual([200]);
+  });
+
   it("gives up after the last retry with a SourceError", async () => {
     const server = await standin({ collections: [intCollection("docs", 10)], failFirst: 100 });
     const options = { ...fastRetries(), retry: { retries: 3, sleep: async (ms: number) => void waits.push(ms) } };
@@ -233,6 +245,13 @@ describe("Qdrant source on the stand-in server", () => {
     const url = server.url.replace("http://", "http://user:pass@") + "/?api_key=zzz";
     const info = await new QdrantSource({ kind: "qdrant", url, collection: "docs" }, fastRetries()).describe();
     expect(info.uri).toBe(server.url);
+  });
+
+  it("shows the effective port in the uri: 6333 unless one is typed, even a default one", () => {
+    expect(qdrantEndpoint("https://example.com").uri).toBe("https://example.com:6333");
+    expect(qdrantEndpoint("https://example.com:443/qdrant/")).toEqual({ uri: "https://example.com:443/qdrant", origin: "https://example.com", port: 443, prefix: "/qdrant" });
+    expect(qdrantEndpoint("http://user:secret@example.com:80?api_key=x").uri).toBe("http://example.com:80");
+    expect(qdrantEndpoint("http://[::1]:7000/").uri).toBe("http://[::1]:7000");
   });
 
   it("lists the available collections when the collection does not exist", async () => {

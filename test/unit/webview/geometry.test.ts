@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeCoords, pointsInRect } from "../../../webview/src/scatter/normalize";
-import { focusPalette, paletteForLegend } from "../../../webview/src/scatter/palette";
+import { focusOpacities, paletteForLegend } from "../../../webview/src/scatter/palette";
 import { pointStyleFor } from "../../../webview/src/scatter/pointStyle";
 import { parseCssColor } from "../../../webview/src/scatter/themeColors";
 import { pixelToPlot } from "../../../webview/src/scatter/viewMath";
@@ -53,10 +53,13 @@ describe("colours and point style", () => {
     const colors = paletteForLegend([]);
     expect(colors).toHaveLength(256);
     expect(colors[255].slice(0, 3)).toEqual(colors[255].slice(0, 3).map(() => colors[255][0]));
-    const focused = focusPalette(colors, [2]);
-    expect(focused[2]).toEqual(colors[2]);
-    expect(focused[0][3]).toBeLessThan(0.2);
-    expect(focused[0].slice(0, 3)).toEqual(colors[0].slice(0, 3));
+    expect(new Set(colors.slice(0, 20).map((c) => c.join())).size).toBe(20);
+    expect(focusOpacities(0.8, [])).toBeNull();
+    const opacities = focusOpacities(0.8, [2, 5])!;
+    expect(opacities).toHaveLength(256);
+    expect([opacities[2], opacities[5]]).toEqual([0.8, 0.8]);
+    expect(opacities[0]).toBeLessThan(0.1);
+    expect(opacities[255]).toBeLessThan(0.1);
   });
 
   it("shrinks points and lowers opacity as the count grows", () => {

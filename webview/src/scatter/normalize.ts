@@ -10,6 +10,8 @@ export interface NormalizedCoords {
   scale: number;
   centerX: number;
   centerY: number;
+  /** Bounding box of the normalised points: [minX, minY, maxX, maxY]. */
+  bounds: [number, number, number, number];
 }
 
 export function normalizeCoords(x: Float32Array, y: Float32Array, margin = 0.06): NormalizedCoords {
@@ -45,7 +47,8 @@ export function normalizeCoords(x: Float32Array, y: Float32Array, margin = 0.06)
     nx[i] = Number.isFinite(vx) ? vx : 0;
     ny[i] = Number.isFinite(vy) ? vy : 0;
   }
-  return { x: nx, y: ny, scale, centerX, centerY };
+  const bounds: [number, number, number, number] = [(minX - centerX) * scale, (minY - centerY) * scale, (maxX - centerX) * scale, (maxY - centerY) * scale];
+  return { x: nx, y: ny, scale, centerX, centerY, bounds };
 }
 
 /** Indices of the points inside an axis-aligned rectangle (in the normalised space). */

@@ -25,11 +25,14 @@ export function paletteForLegend(_legend: readonly LegendEntry[]): Rgba[] {
   return colors;
 }
 
-/** Dims every category not in `focused` (empty = none dimmed), keeping its hue so context stays. */
-export function focusPalette(colors: readonly Rgba[], focused: readonly number[], dimAlpha = 0.1): Rgba[] {
-  if (focused.length === 0) return colors.map((c) => [...c] as Rgba);
+/**
+ * Per-category opacity for highlighting legend entries: the plot takes opacity from its opacity
+ * encoding (not from the colour's alpha), so dimming goes through `opacityBy`.
+ */
+export function focusOpacities(base: number, focused: readonly number[], dim = 0.07): number[] | null {
+  if (focused.length === 0) return null;
   const keep = new Set(focused);
-  return colors.map((c, i) => (keep.has(i) ? ([...c] as Rgba) : ([c[0], c[1], c[2], dimAlpha] as Rgba)));
+  return Array.from({ length: PALETTE_SIZE }, (_, i) => (keep.has(i) ? base : Math.min(base, dim)));
 }
 
 export function rgbaToCss(c: Rgba): string {

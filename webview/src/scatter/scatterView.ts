@@ -7,7 +7,7 @@ import createScatterplot from "regl-scatterplot";
 import { h } from "../dom";
 import type { Coloring, InteractionMode, RunPoints } from "../state";
 import { normalizeCoords, pointsInRect, type NormalizedCoords } from "./normalize";
-import { focusPalette, paletteForLegend, type Rgba } from "./palette";
+import { focusOpacities, paletteForLegend, type Rgba } from "./palette";
 import { pointStyleFor } from "./pointStyle";
 import { readPlotColors, type PlotColors } from "./themeColors";
 import { pixelToPlot } from "./viewMath";
@@ -42,13 +42,17 @@ export class ScatterView {
   private spatialIndex: ArrayBuffer | undefined;
   private drawing: Promise<void> = Promise.resolve();
   private lassoing = false;
-  private lassoEndedAt = -Infinity;
+  /** Set when a lasso ends; the click that the same mouseup produces must not count as a click. */
+  private swallowNextClick = false;
   private lastPointer: [number, number] = [0, 0];
   private mode: InteractionMode = "pan";
   private readonly resizeObserver: ResizeObserver;
   private readonly cleanups: (() => void)[] = [];
   private destroyed = false;
   private drawnCount = 0;
+  private reservedRight = 0;
+  /** Until the user pans or zooms, layout changes (table shown, sidebar folded) re-frame the points. */
+  private autoFit = true;
 
   constructor(
     private readonly callbacks: ScatterCallbacks,
@@ -72,12 +76,25 @@ export class ScatterView {
     // A lasso closed where it started ends with a click on the same spot, which the plot would
     // take as "select the point under the pointer" and replace the lasso's selection: swallow it.
     const swallowClickAfterLasso = (e: MouseEvent) => {
-      if (e.target === this.canvas && performance.now() - this.lassoEndedAt < 500) e.stopPropagation();
+      if (e.target === this.canvas && this.swallowNextClick) e.stopPropagation();
+      this.swallowNextClick = false;
+    };
+    const newGesture = () => {
+      this.swallowNextClick = false;
     };
     this.element.addEventListener("click", swallowClickAfterLasso, true);
+    this.element.addEventListener("pointerdown", newGesture, true);
+    const userMovesCamera = (e: Event) => {
+      if (e.type === "wheel" || (this.mode === "pan" && !(e as PointerEvent).shiftKey)) this.autoFit = false;
+    };
+    this.canvas.addEventListener("wheel", userMovesCamera, { passive: true });
+    this.canvas.addEventListener("pointerdown", userMovesCamera);
     this.cleanups.push(() => {
       this.canvas.removeEventListener("pointermove", track);
       this.element.removeEventListener("click", swallowClickAfterLasso, true);
+      this.element.removeEventListener("pointerdown", newGesture, true);
+      this.canvas.removeEventListener("wheel", userMovesCamera);
+      this.canvas.removeEventListener("pointerdown", userMovesCamera);
     });
   }
 
@@ -99,9 +116,10 @@ export class ScatterView {
       lassoMinDelay: 8,
       lassoMinDist: 2,
       deselectOnDblClick: true,
-      deselectOnEscape: true,
+      // Escape is handled by the viewer: it closes the innermost thing (a dialog, the panel) first.
+      deselectOnEscape: false,
       opacityInactiveScale: 0.35,
-      pointOutlineWidth: 2,
+      pointOutlineWidth: 1,
       mouseMode: this.mode === "lasso" ? "lasso" : "panZoom",
       colorBy: "valueA",
       spatialIndexUseWorker: this.options.spatialIndexWorker === false ? false : undefined,
@@ -113,7 +131,7 @@ export class ScatterView {
     });
     plot.subscribe("lassoEnd", () => {
       this.lassoing = false;
-      this.lassoEndedAt = performance.now();
+      this.swallowNextClick = true;
     });
     plot.subscribe("select", ({ points }) => {
       // `select` fires inside the lasso's end, before `lassoEnd`.
@@ -144,20 +162,21 @@ export class ScatterView {
       this.codes = coloring.codes;
       this.palette = paletteForLegend(coloring.legend);
       const style = pointStyleFor(points.count);
+      this.baseOpacity = style.opacity;
       await plot.set({
         pointSize: style.size,
-        pointSizeSelected: Math.max(1, Math.round(style.size * 0.5)),
-        opacity: style.opacity,
-        pointColor: focusPalette(this.palette, focused),
+        pointSizeSelected: 2,
+        pointColor: this.palette,
         colorBy: "valueA",
+        ...this.opacityFor(focused),
       });
       this.spatialIndex = undefined;
-      const hadPoints = this.drawnCount > 0;
       await plot.draw({ x: this.coords.x, y: this.coords.y, z: this.codes }, { zDataType: "categorical", select: selection ? Array.from(selection) : undefined });
       this.spatialIndex = plot.get("spatialIndex");
       this.drawnCount = points.count;
+      this.canvas.dataset.colorBy = String(coloring.colorBy);
       // A new run starts from the whole picture, not from where the previous one was zoomed.
-      if (hadPoints) await plot.reset({ preventEvent: true });
+      await this.fitNow(false);
     });
   }
 
@@ -168,7 +187,7 @@ export class ScatterView {
       if (!plot || !this.coords || coloring.codes.length !== this.coords.x.length) return;
       this.codes = coloring.codes;
       this.palette = paletteForLegend(coloring.legend);
-      await plot.set({ pointColor: focusPalette(this.palette, focused) });
+      await plot.set({ pointColor: this.palette, ...this.opacityFor(focused) });
       await plot.draw(
         { x: this.coords.x, y: this.coords.y, z: this.codes },
         { zDataType: "categorical", preventFilterReset: true, spatialIndex: this.spatialIndex, select: selection ? Array.from(selection) : undefined },
@@ -176,11 +195,19 @@ export class ScatterView {
     });
   }
 
-  /** Highlights legend categories by dimming the others (a palette change only). */
+  private baseOpacity = 1;
+
+  /** Uniform opacity, or per category (through the category value) while legend entries are highlighted. */
+  private opacityFor(focused: readonly number[]): { opacity: number | number[]; opacityBy: "valueA" | null } {
+    const perCategory = focusOpacities(this.baseOpacity, focused);
+    return perCategory ? { opacity: perCategory, opacityBy: "valueA" } : { opacity: this.baseOpacity, opacityBy: null };
+  }
+
+  /** Highlights legend categories by dimming the others (an encoding change, no redraw of data). */
   setFocus(focused: readonly number[]): Promise<void> {
     return this.enqueue(async () => {
       if (!this.plot || this.palette.length === 0) return;
-      await this.plot.set({ pointColor: focusPalette(this.palette, focused) });
+      await this.plot.set(this.opacityFor(focused));
     });
   }
 
@@ -210,8 +237,32 @@ export class ScatterView {
     return this.enqueue(async () => {
       if (!this.plot || !this.coords) return;
       if (rows && rows.length > 0) await this.plot.zoomToPoints(Array.from(rows), { padding: 0.3, transition: true, transitionDuration: 400 });
-      else await this.plot.reset();
+      else await this.fitNow(true);
     });
+  }
+
+  /** Pixels on the right that overlays (the legend) cover; the fitted view keeps points clear of them. */
+  setReservedRight(px: number): void {
+    this.reservedRight = px;
+  }
+
+  /** Frames all points in the visible area. */
+  fit(transition = true): Promise<void> {
+    return this.enqueue(() => this.fitNow(transition));
+  }
+
+  private async fitNow(transition: boolean): Promise<void> {
+    if (!this.plot || !this.coords) return;
+    this.autoFit = true;
+    const [x0, y0, x1, y1] = this.coords.bounds;
+    const { width } = this.size();
+    const reserve = width - this.reservedRight >= 320 ? this.reservedRight : 0;
+    const pad = 0.06 * Math.max(x1 - x0, y1 - y0, 1e-6);
+    let w = x1 - x0 + 2 * pad;
+    const h = y1 - y0 + 2 * pad;
+    // Widen the framed area to the right so the points end where the overlay begins.
+    w = (w * width) / (width - reserve);
+    await this.plot.zoomToArea({ x: x0 - pad, y: y0 - pad, width: w, height: h }, transition ? { transition: true, transitionDuration: 350 } : {});
   }
 
   /** Re-reads the theme (VS Code/Jupyter theme switch, prefers-color-scheme change). */
@@ -278,7 +329,9 @@ export class ScatterView {
   private resize(): void {
     if (!this.plot) return;
     const { width, height } = this.size();
-    void this.plot.set({ width, height });
+    void this.plot.set({ width, height }).then(() => {
+      if (this.autoFit && this.coords) void this.fit(false);
+    });
   }
 
   private installBoxSelection(): void {
