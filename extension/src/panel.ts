@@ -11,8 +11,12 @@ import { DisposableStore, toDisposable, type DisposableLike } from "./dispose";
 import type { EngineHost } from "./engineHost";
 import { createHostTransport, isUiMessage, type HostTransport } from "./hostTransport";
 import { createNonce, explorerHtml } from "./panelHtml";
+import { saveDownloadedFile } from "./saveFile";
+import { isSaveRequest } from "./saveRequest";
 
 export const EXPLORER_VIEW_TYPE = "embedscope.explorer";
+/** The webview's "save these bytes" message (vscodeDownloads.ts); not part of the protocol. */
+const SAVE_MESSAGE = "embedscope.save";
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -73,6 +77,9 @@ export class ExplorerPanel implements DisposableLike {
     this.disposables.add(
       webview.onDidReceiveMessage((message: unknown) => {
         if (isUiMessage(message)) this.transport.receive(message);
+        else if (isSaveRequest(message, SAVE_MESSAGE)) {
+          saveDownloadedFile(message).catch((err: unknown) => void vscode.window.showErrorMessage(`Embedscope: could not save: ${err instanceof Error ? err.message : String(err)}`));
+        }
       }),
     );
     this.disposables.add(panel.onDidDispose(() => this.dispose()));

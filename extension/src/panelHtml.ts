@@ -21,7 +21,8 @@ export function createNonce(): string {
 
 /**
  * 'unsafe-eval' is the one concession: regl (under regl-scatterplot) compiles its draw calls with
- * `Function`, and the plot cannot draw without it. No inline script is allowed.
+ * `Function`, and the plot cannot draw without it. No inline script is allowed; the page may fetch
+ * nothing but its own blob: URLs (vscodeDownloads.ts).
  */
 export function explorerCsp(cspSource: string, nonce: string): string {
   return [
@@ -30,6 +31,8 @@ export function explorerCsp(cspSource: string, nonce: string): string {
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`,
+    // Only the page's own blob: URLs: downloads are read back to hand them to the save dialog.
+    "connect-src blob:",
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");

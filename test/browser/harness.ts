@@ -99,20 +99,21 @@ export async function openViewer(browser: Browser, url: string, options: { width
   return { page, problems };
 }
 
-/** Pixels of the plot's (2-D) canvas that differ from its background (the corner pixel) by more than `threshold` (sum over RGB). */
-export function countPlotPixels(page: Page, threshold = 24): Promise<{ total: number; drawn: number }> {
-  return page.evaluate((threshold) => {
+/**
+ * Pixels the plot drew strongly. The plot's 2-D canvas is transparent where nothing is drawn (the
+ * page's background shows through), so "drawn" = alpha above `minAlpha` (0..255); dimmed points
+ * (legend highlight) fall below the default.
+ */
+export function countPlotPixels(page: Page, minAlpha = 64): Promise<{ total: number; drawn: number }> {
+  return page.evaluate((minAlpha) => {
     const canvas = document.querySelector<HTMLCanvasElement>("[data-testid=scatter]");
     const ctx = canvas?.getContext("2d");
     if (!canvas || !ctx) throw new Error("no plot canvas");
     const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    const bg = [data[0], data[1], data[2]];
     let drawn = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - bg[0]) + Math.abs(data[i + 1] - bg[1]) + Math.abs(data[i + 2] - bg[2]) > threshold) drawn++;
-    }
+    for (let i = 3; i < data.length; i += 4) if (data[i] > minAlpha) drawn++;
     return { total: data.length / 4, drawn };
-  }, threshold);
+  }, minAlpha);
 }
 
 /** A protocol client on the server's WebSocket, to ask what the engine holds (e.g. runs.list). */

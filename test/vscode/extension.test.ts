@@ -19,6 +19,11 @@ import { countPlotPixels, launchChromium, notificationTexts, openWorkbench, pick
 const RUN_MIME = "application/vnd.embedscope.run+json";
 /** Table rows on screen with their data loaded (the table pools and hides row elements). */
 const SHOWN_ROWS = "[data-testid=chunk-row]:not([hidden]):not(.es-loading)";
+/** The explorer's page (it has the runs sidebar; notebook outputs do not), showing a run of `points`. */
+const explorerWith = (points: number) => `body:has([data-testid=run-list]) [data-testid=scatter][data-points="${points}"]`;
+/** The run the explorer's viewer shows (window.embedscopeViewer is set by the VS Code entry). */
+const shownRunId = (frame: Frame) =>
+  frame.evaluate(() => (window as unknown as { embedscopeViewer: { store: { state: { view: { runId?: string } } } } }).embedscopeViewer.store.state.view.runId);
 
 const notebook = {
   cells: [
@@ -109,7 +114,7 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
   test("Open Demo: the explorer webview draws the projection; a lasso fills the chunk table", async () => {
     const started = Date.now();
     await runCommand(page, "Embedscope: Open Demo");
-    explorer = await webviewFrame(page, "[data-testid=scatter][data-points]", 150_000);
+    explorer = await webviewFrame(page, explorerWith(778), 150_000);
     const drawnAfter = Date.now() - started;
     const pixels = await waitFor("points drawn", async () => {
       const p = await countPlotPixels(explorer);
@@ -133,6 +138,18 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
     expect(await explorer.locator(SHOWN_ROWS).first().innerText()).toMatch(/data_local\/.*\.md/);
     console.log(`lasso → ${selected} points selected, their chunks listed`);
     await screenshot(page, "explorer");
+
+    // "Save the view as PNG": webviews cannot download, so the extension asks where to save it.
+    await explorer.locator("[data-testid=export-png]").click();
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await waitFor("the save dialog", async () => /embedscope-[0-9a-f]{8}\.png$/.test(await input.inputValue()), 30_000);
+    const target = await input.inputValue();
+    await input.press("Enter");
+    await waitFor("the saved notice", async () => (await notificationTexts(page)).some((t) => /saved embedscope-[0-9a-f]{8}\.png/.test(t)), 30_000);
+    expect(path.dirname(target)).toBe(server.workspace);
+    const png = readFileSync(target);
+    expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    console.log(`Save the view as PNG → ${path.basename(target)}, ${png.length} bytes`);
     expect(problems.filter((p) => /csp/i.test(p))).toEqual([]);
   });
 
@@ -198,6 +215,15 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
     console.log(`notebook output: ${pixels.drawn} of ${pixels.total} canvas pixels drawn`);
     await waitFor("the error output of cell 2", async () => (await output.locator("text=did you mean %project?").count()) > 0);
     await screenshot(page, "notebook");
+
+    // The output's "Save the view as PNG" also ends in the save dialog (through renderer messaging).
+    await output.locator(".embedscope-output [data-testid=export-png]").click();
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await waitFor("the save dialog", async () => /embedscope-[0-9a-f]{8}\.png$/.test(await input.inputValue()), 30_000);
+    const pngTarget = (await input.inputValue()).replace(/\.png$/, "-notebook.png");
+    await input.fill(pngTarget);
+    await input.press("Enter");
+    await waitFor("the PNG written", async () => existsSync(pngTarget) && readFileSync(pngTarget).subarray(0, 4).toString("hex") === "89504e47", 30_000);
 
     await page.locator(".notebook-editor .code-cell-row").first().click();
     await page.keyboard.press("Escape");
@@ -289,7 +315,8 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
     await input.fill("category");
     await input.press("Enter");
     await page.locator(".tabs-container .tab", { hasText: "Embedscope" }).first().click();
-    await waitFor("the CSV run in the explorer", async () => (await explorer.locator('[data-testid=scatter][data-points="60"]').count()) === 1, 90_000);
+    // VS Code may have rebuilt the webview while it was hidden: find it again.
+    explorer = await webviewFrame(page, explorerWith(60), 90_000);
     await waitFor("three categories in the legend", async () => (await explorer.locator("[data-testid=legend-item]").count()) === 3);
     expect(await explorer.locator("[data-testid=legend]").innerText()).toMatch(/group-0[\s\S]*20/);
     await screenshot(page, "project-file");
@@ -298,8 +325,8 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
   test("the explorer comes back after a window reload, on the run it showed", async () => {
     await runCommand(page, "Embedscope: Open Run");
     await pickQuickItem(page, "Demo ·");
-    await waitFor("the demo run in the explorer", async () => (await explorer.locator('[data-testid=scatter][data-points="778"]').count()) === 1, 60_000);
-    const shown = await explorer.evaluate(() => (window as unknown as { embedscopeViewer: { store: { state: { view: { runId?: string } } } } }).embedscopeViewer.store.state.view.runId);
+    explorer = await webviewFrame(page, explorerWith(778), 60_000);
+    const shown = await shownRunId(explorer);
     expect(shown).toBeTruthy();
 
     const reloaded = page.waitForEvent("load", { timeout: 120_000 });
@@ -307,8 +334,8 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
     await reloaded;
     await page.locator('.part.activitybar .action-item a[aria-label^="Embedscope"]').waitFor({ state: "attached", timeout: 120_000 });
     await page.locator(".tabs-container .tab", { hasText: "Embedscope" }).first().click({ timeout: 120_000 });
-    explorer = await webviewFrame(page, '[data-testid=scatter][data-points="778"]', 120_000);
-    const restored = await explorer.evaluate(() => (window as unknown as { embedscopeViewer: { store: { state: { view: { runId?: string } } } } }).embedscopeViewer.store.state.view.runId);
+    explorer = await webviewFrame(page, explorerWith(778), 120_000);
+    const restored = await shownRunId(explorer);
     expect(restored).toBe(shown);
   });
 

@@ -76,8 +76,9 @@ export class ViewerApp {
     this.tooltip = new Tooltip(this.plot);
     // Keep fitted views clear of the legend overlay.
     const legendObserver = new ResizeObserver(() => {
-      const width = legend.element.offsetWidth;
-      this.scatter.setReservedRight(width > 0 ? width + 20 : 0);
+      // A folded legend is a small header: only an open one claims the right edge.
+      const open = legend.element.offsetWidth > 0 && !legend.element.classList.contains("es-collapsed");
+      this.scatter.setReservedRight(open ? legend.element.offsetWidth + 20 : 0);
     });
     legendObserver.observe(legend.element);
     this.unsubscribes.push(() => legendObserver.disconnect());

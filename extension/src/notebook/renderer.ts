@@ -7,10 +7,11 @@
 import * as vscode from "vscode";
 import type { Handlers } from "../../../shared/src/protocol/rpc";
 import { serveEngine } from "../../../shared/src/protocol/engineServer";
-import { isChannelEnvelope, unwrapMessage, wrapMessage } from "../../../webview/src/hosts/vscodeChannel";
+import { isChannelEnvelope, unwrapMessage, unwrapSave, wrapMessage } from "../../../webview/src/hosts/vscodeChannel";
 import { DisposableStore, type DisposableLike } from "../dispose";
 import type { EngineHost } from "../engineHost";
 import { createHostTransport, isUiMessage, type HostTransport } from "../hostTransport";
+import { saveDownloadedFile } from "../saveFile";
 
 /** Must match `contributes.notebookRenderer[].id` in package.json. */
 export const RENDERER_ID = "embedscope.runRenderer";
@@ -58,6 +59,10 @@ export class RendererBridge implements DisposableLike {
     if (!isChannelEnvelope(raw)) return;
     if (raw.kind === "close") {
       this.closeChannel(editor, raw.channel);
+      return;
+    }
+    if (raw.kind === "save") {
+      saveDownloadedFile(unwrapSave(raw)).catch((err: unknown) => void vscode.window.showErrorMessage(`Embedscope: could not save: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
     let message;

@@ -7,7 +7,7 @@ import { throwIfAborted } from "../errors";
 import type { ReduceContext } from "./types";
 
 /** Long enough that yields cost nothing measurable, short enough that cancelling feels immediate. */
-const YIELD_EVERY_MS = 40;
+const YIELD_EVERY_MS = 25;
 /** Progress events per phase at most (the UI redraws a bar; more is noise on the wire). */
 const PROGRESS_STEPS = 100;
 

@@ -10,12 +10,17 @@ export function createNonce(): string {
  * only from data:/blob: (PNG export); workers only from blob: (regl-scatterplot's spatial index).
  * 'unsafe-eval' is the one concession: regl (under regl-scatterplot) compiles its draw commands
  * with `new Function`. No other script can load, and the viewer never evaluates payload data.
+ * Styles come from a constructed stylesheet (not governed by style-src); the one inline <style>
+ * allowed is an EMPTY one — regl-scatterplot's lasso creates it and fills it through the CSSOM for
+ * its long-press animation — by the hash of the empty string.
  */
+export const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
 export function contentSecurityPolicy(nonce: string, host: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}' 'unsafe-eval'`,
-    "style-src 'self'",
+    `style-src 'self' ${EMPTY_STYLE_HASH}`,
     `connect-src ws://${host}`,
     "img-src data: blob:",
     "worker-src blob:",

@@ -69,6 +69,8 @@ describe("Embedscope in a JupyterLab notebook", () => {
     expect(pixels.drawn).toBeGreaterThan(1500);
     expect(pixels.drawn).toBeLessThan(pixels.total * 0.5);
     expect(await page.locator(`${OUTPUT} [data-testid=legend-item]`).count()).toBeGreaterThan(1);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.locator(".jp-Notebook .jp-Cell").first().screenshot({ path: path.join(SCREENSHOTS, "jupyter-notebook-plot.png") });
     // The notebook's one session runs the Embedscope kernel.
     const sessions = await server.api<SessionModel[]>("GET", "/api/sessions");
     expect(sessions.map((s) => [s.path, s.kernel?.name])).toEqual([["demo.ipynb", "embedscope"]]);
@@ -88,7 +90,6 @@ describe("Embedscope in a JupyterLab notebook", () => {
     expect(texts.length).toBeGreaterThan(0);
     // Real documentation text from the demo records, not placeholders.
     for (const text of texts.filter((t) => t !== "")) expect(text.length).toBeGreaterThan(10);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     await page.locator(".jp-Notebook .jp-Cell").first().screenshot({ path: path.join(SCREENSHOTS, "jupyter-notebook.png") });
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CancelledError, InputError } from "../../../shared/src/errors";
 import { Pacer } from "../../../shared/src/reduce/pacer";
 import { pca, pcaInit, principalAxes } from "../../../shared/src/reduce/pca";
-import { abortOnPhase, allFinite, column, correlation, ctxWithSeed, randomMatrix, recordingContext } from "./helpers";
+import { knnAgreement } from "../../../shared/src/reduce/quality";
+import { abortOnPhase, allFinite, blobs, column, correlation, ctxWithSeed, randomMatrix, recordingContext } from "./helpers";
 
 const X = [
   [2.5, 2.4, 0.5, 1.0],
@@ -129,6 +130,12 @@ describe("pca", () => {
     const b = await pca(input, {}, ctxWithSeed());
     expect(Array.from(a.coords)).toEqual(Array.from(b.coords));
     expect(Array.from(shared)).toEqual(Array.from(input.data));
+  });
+
+  it("keeps well-separated blobs apart", async () => {
+    const { input, labels } = blobs(200, 30, 5, 2, 1);
+    const { coords } = await pca(input, {}, ctxWithSeed());
+    expect(knnAgreement(labels, coords, 10)).toBeGreaterThan(0.9);
   });
 
   it("pcaInit returns N×k Float64 scores equal to the reducer's coordinates", async () => {

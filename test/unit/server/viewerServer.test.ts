@@ -103,6 +103,9 @@ describe("viewer server", () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain(`connect-src ws://127.0.0.1:${server.port}`);
     expect(csp).toContain("img-src data: blob:");
+    // Only an empty inline <style> (regl-scatterplot's lasso fills it through the CSSOM).
+    expect(csp).toContain("style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");
+    expect(csp).not.toContain("unsafe-inline");
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
     expect(page.body).toContain(`<script nonce="${nonce}" src="/viewer.js?token=${server.token}">`);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { createHostTransport, isUiMessage } from "../../../extension/src/hostTransport";
+import { isSaveRequest, safeFileName } from "../../../extension/src/saveRequest";
 import type { WireMessage } from "../../../shared/src/protocol/messages";
-import { base64ToBytes, bytesToBase64, closeEnvelope, isChannelEnvelope, unwrapMessage, wrapMessage } from "../../../webview/src/hosts/vscodeChannel";
+import { base64ToBytes, bytesToBase64, closeEnvelope, isChannelEnvelope, saveEnvelope, unwrapMessage, unwrapSave, wrapMessage } from "../../../webview/src/hosts/vscodeChannel";
 
 describe("renderer channel envelopes", () => {
   test("typed arrays survive a JSON round trip (what renderer messaging does to a message)", () => {
@@ -25,7 +26,7 @@ describe("renderer channel envelopes", () => {
   });
 
   test("base64 of large and empty arrays", () => {
-    const bytes = new Uint8Array(200_001).map((_, i) => (i * 31) & 255);
+    const bytes = new Uint8Array(70_001).map((_, i) => (i * 31) & 255);
     expect([...base64ToBytes(bytesToBase64(bytes))].every((b, i) => b === bytes[i])).toBe(true);
     expect(Buffer.from(bytesToBase64(bytes), "base64").equals(Buffer.from(bytes))).toBe(true);
     expect(base64ToBytes(bytesToBase64(new Uint8Array(0))).byteLength).toBe(0);
@@ -74,5 +75,32 @@ describe("host transport", () => {
     expect(isUiMessage({ type: "request", id: 1, method: "runs.list", params: null })).toBe(false);
     expect(isUiMessage({ type: "reply", id: 1, status: "ok", result: {} })).toBe(false);
     expect(isUiMessage("ready")).toBe(false);
+  });
+});
+
+describe("saving what the viewer downloads", () => {
+  test("a save envelope carries the file name and the exact bytes", () => {
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255]);
+    const envelope = JSON.parse(JSON.stringify(saveEnvelope("downloads", "embedscope-1234abcd.png", bytes))) as unknown;
+    expect(isChannelEnvelope(envelope)).toBe(true);
+    const file = unwrapSave(envelope as ReturnType<typeof saveEnvelope>);
+    expect(file.fileName).toBe("embedscope-1234abcd.png");
+    expect([...file.data]).toEqual([...bytes]);
+    expect(isChannelEnvelope({ embedscope: 1, channel: "d", kind: "save", buffers: ["AA=="] })).toBe(false);
+    expect(() => unwrapSave(closeEnvelope("d"))).toThrow(/not a save envelope/);
+  });
+
+  test("file names from the page are reduced to a safe base name", () => {
+    expect(safeFileName("embedscope-1234.png")).toBe("embedscope-1234.png");
+    expect(safeFileName("../../etc/passwd")).toBe("passwd");
+    expect(safeFileName("C:\\Users\\x\\a:b?.csv")).toBe("a_b_.csv");
+    expect(safeFileName("...hidden")).toBe("hidden");
+    expect(safeFileName("")).toBe("embedscope-export");
+  });
+
+  test("only well-formed save messages are accepted from the panel", () => {
+    expect(isSaveRequest({ type: "embedscope.save", fileName: "a.png", data: new Uint8Array(3) }, "embedscope.save")).toBe(true);
+    expect(isSaveRequest({ type: "embedscope.save", fileName: "a.png", data: [1, 2] }, "embedscope.save")).toBe(false);
+    expect(isSaveRequest({ type: "other", fileName: "a.png", data: new Uint8Array(3) }, "embedscope.save")).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ describe("explorer webview HTML", () => {
     expect(csp).toContain("script-src 'nonce-N0nce' 'unsafe-eval'");
     expect(csp).not.toMatch(/unsafe-inline|\*|https?:(?!\/\/abc)/);
     expect(csp).toContain(`style-src ${cspSource} 'nonce-N0nce'`);
+    expect(csp).toContain("connect-src blob:;");
   });
 
   test("the run to open is escaped data, not markup", () => {

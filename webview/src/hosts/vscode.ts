@@ -10,6 +10,10 @@ import { mountViewer, type MountedViewer } from "../mount";
 import { viewRunId } from "../state";
 import { sameItems } from "../store";
 import type { VsCodeWebviewApi } from "./vscodeApi";
+import { interceptDownloads } from "./vscodeDownloads";
+
+/** Not a protocol message: asks the extension to save downloaded bytes (panel.ts). */
+const SAVE_MESSAGE = "embedscope.save";
 
 interface PanelState {
   runId?: string;
@@ -64,6 +68,12 @@ function boot(): void {
     spatialIndexWorker: false,
   });
   window.embedscopeViewer = viewer;
+  // Downloads do not work in webviews: the extension saves the file instead (see vscodeDownloads.ts).
+  interceptDownloads(
+    document,
+    ({ fileName, bytes }) => api.postMessage({ type: SAVE_MESSAGE, fileName, data: bytes }),
+    (message) => viewer.controller.notify("error", message),
+  );
   // Persist the run on screen (and its colouring) so a window reload comes back to it.
   viewer.store.watch(
     (s): [string | null, string | undefined] => [viewRunId(s), s.view.kind === "data" ? String(s.view.coloring.colorBy) : undefined],

@@ -11,10 +11,14 @@ export interface ChannelEnvelope {
   /** Marks our messages among anything else on the renderer channel. */
   embedscope: 1;
   channel: string;
-  /** `message` carries a protocol message; `close` ends the channel (the output went away). */
-  kind: "message" | "close";
+  /**
+   * `message` carries a protocol message; `close` ends the channel (the output went away); `save`
+   * asks the extension to save one file (`fileName`, bytes in `buffers[0]`): webviews cannot download.
+   */
+  kind: "message" | "close" | "save";
   json?: string;
   buffers?: string[];
+  fileName?: string;
 }
 
 export function isChannelEnvelope(value: unknown): value is ChannelEnvelope {
@@ -25,8 +29,20 @@ export function isChannelEnvelope(value: unknown): value is ChannelEnvelope {
     typeof v.channel === "string" &&
     v.channel.length > 0 &&
     v.channel.length <= 100 &&
-    (v.kind === "close" || (v.kind === "message" && typeof v.json === "string" && (v.buffers === undefined || (Array.isArray(v.buffers) && v.buffers.every((b) => typeof b === "string")))))
+    (v.kind === "close" ||
+      (v.kind === "message" && typeof v.json === "string" && (v.buffers === undefined || (Array.isArray(v.buffers) && v.buffers.every((b) => typeof b === "string")))) ||
+      (v.kind === "save" && typeof v.fileName === "string" && Array.isArray(v.buffers) && v.buffers.length === 1 && typeof v.buffers[0] === "string"))
   );
+}
+
+export function saveEnvelope(channel: string, fileName: string, bytes: Uint8Array): ChannelEnvelope {
+  return { embedscope: 1, channel, kind: "save", fileName, buffers: [bytesToBase64(bytes)] };
+}
+
+/** The file inside a `save` envelope. */
+export function unwrapSave(envelope: ChannelEnvelope): { fileName: string; data: Uint8Array } {
+  if (envelope.kind !== "save" || envelope.fileName === undefined || envelope.buffers?.length !== 1) throw new Error("not a save envelope");
+  return { fileName: envelope.fileName, data: base64ToBytes(envelope.buffers[0]) };
 }
 
 export function wrapMessage(channel: string, message: WireMessage): ChannelEnvelope {

@@ -9,8 +9,9 @@ import type { RunViewPayload } from "../../../shared/src/magic/execute";
 import type { WireMessage } from "../../../shared/src/protocol/messages";
 import type { Transport } from "../../../shared/src/protocol/transport";
 import { mountViewer, type MountedViewer } from "../mount";
-import { closeEnvelope, isChannelEnvelope, newChannelId, unwrapMessage, wrapMessage } from "./vscodeChannel";
+import { closeEnvelope, isChannelEnvelope, newChannelId, saveEnvelope, unwrapMessage, wrapMessage } from "./vscodeChannel";
 import type { OutputItem, RendererApi, RendererContext } from "./vscodeApi";
+import { interceptDownloads } from "./vscodeDownloads";
 
 const OUTPUT_HEIGHT_PX = 480;
 
@@ -59,6 +60,7 @@ function notice(element: HTMLElement, text: string): void {
 
 export function activate(ctx: RendererContext): RendererApi {
   const mounted = new Map<string, MountedOutput>();
+  let stopIntercepting: (() => void) | undefined;
 
   const disposeOne = (id: string) => {
     const m = mounted.get(id);
@@ -97,10 +99,22 @@ export function activate(ctx: RendererContext): RendererApi {
       const { transport, subscription } = channelTransport({ postMessage: postMessage.bind(ctx), onDidReceiveMessage: onDidReceiveMessage.bind(ctx) }, channel);
       const viewer = mountViewer(container, transport, { compact: true, runId: payload.runId, colorBy: payload.colorBy, spatialIndexWorker: false });
       mounted.set(item.id, { viewer, channel, container, subscription });
+      // The notebook webview cannot download either; only our files (embedscope-…) are taken over,
+      // other renderers' downloads in the same document are left alone.
+      stopIntercepting ??= interceptDownloads(
+        element.ownerDocument,
+        ({ fileName, bytes }) => postMessage.call(ctx, saveEnvelope("downloads", fileName, bytes)),
+        (message) => [...mounted.values()].at(-1)?.viewer.controller.notify("error", message),
+        (fileName) => fileName.startsWith("embedscope-"),
+      );
     },
     disposeOutputItem(id?: string) {
       if (id === undefined) for (const key of [...mounted.keys()]) disposeOne(key);
       else disposeOne(id);
+      if (mounted.size === 0) {
+        stopIntercepting?.();
+        stopIntercepting = undefined;
+      }
     },
   };
 }

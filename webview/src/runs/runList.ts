@@ -68,8 +68,10 @@ class RunRow {
   update(run: RunRecord, progress: RunProgress | undefined, active: boolean, now: Date): void {
     this.run = run;
     setText(this.title, runTitle(run));
-    const details = [reducerText(run), run.label ? sourceText(run) : null, pointsText(run) || null, relativeTime(run.created_at, now)].filter(Boolean).join(" · ");
+    const problem = run.status === "failed" && run.error ? run.error : null;
+    const details = problem ?? [reducerText(run), run.label ? sourceText(run) : null, pointsText(run) || null, relativeTime(run.created_at, now)].filter(Boolean).join(" · ");
     setText(this.meta, details);
+    this.meta.classList.toggle("es-error-text", problem !== null);
     this.open.title = `${runTitle(run)}\n${run.id}${run.error ? `\n${run.error}` : ""}`;
     this.open.disabled = run.status !== "completed";
     this.open.setAttribute("aria-label", `Show run ${runTitle(run)} (${run.status})`);

@@ -277,14 +277,22 @@ export class ScatterView {
     });
   }
 
-  /** The current view as PNG: the plot renders into this 2-D canvas, so it holds the last frame. */
+  /**
+   * The current view as PNG. The plot renders into this 2-D canvas with a transparent background
+   * (the page's background shows through), so the image is composed onto the theme's background.
+   */
   async toPngBlob(): Promise<Blob> {
     await this.drawing;
-    this.plot?.redraw();
-    await new Promise((r) => requestAnimationFrame(() => r(undefined)));
-    return new Promise((resolve, reject) =>
-      this.canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("the browser could not encode the image"))), "image/png"),
-    );
+    const out = document.createElement("canvas");
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    const ctx = out.getContext("2d");
+    if (!ctx) throw new Error("the browser has no 2-D canvas");
+    const [r, g, b] = (this.colors ?? readPlotColors(this.element)).background;
+    ctx.fillStyle = `rgb(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)})`;
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(this.canvas, 0, 0);
+    return new Promise((resolve, reject) => out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("the browser could not encode the image"))), "image/png"));
   }
 
   /** Where a row is drawn, in client coordinates (for tests and for anchoring popups). */
