@@ -13,10 +13,9 @@ import { createHostTransport, isUiMessage, type HostTransport } from "./hostTran
 import { createNonce, explorerHtml } from "./panelHtml";
 import { saveDownloadedFile } from "./saveFile";
 import { isSaveRequest } from "./saveRequest";
+import { SAVE_MESSAGE } from "../../webview/src/hosts/vscodeDownloads";
 
 export const EXPLORER_VIEW_TYPE = "embedscope.explorer";
-/** The webview's "save these bytes" message (vscodeDownloads.ts); not part of the protocol. */
-const SAVE_MESSAGE = "embedscope.save";
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;

@@ -27,11 +27,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     this.disposables.add(toDisposable(() => clearTimeout(this.refreshTimer)));
   }
 
-  /** The run records currently shown (for pickers). */
-  get knownRuns(): RunRecord[] {
-    return [...this.runs.values()];
-  }
-
   refresh(): void {
     this.loading = undefined;
     this.changed.fire();

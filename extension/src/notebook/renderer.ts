@@ -43,13 +43,6 @@ export class RendererBridge implements DisposableLike {
     );
   }
 
-  /** Open channels (for tests and the output log). */
-  get sessionCount(): number {
-    let n = 0;
-    for (const m of this.sessions.values()) n += m.size;
-    return n;
-  }
-
   dispose(): void {
     for (const editor of [...this.sessions.keys()]) this.closeEditor(editor);
     this.disposables.dispose();

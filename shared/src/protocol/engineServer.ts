@@ -57,7 +57,7 @@ export function engineHandlers(engine: Engine, options: EngineServerOptions): Ha
       }
     },
     "sources.describe": async ({ source }) => ({ info: await engine.describeSource(source) }),
-    "sources.collections": async ({ url }) => ({ collections: await engine.listCollections(url) }),
+    "sources.collections": async ({ url, apiKey }) => ({ collections: await engine.listCollections(url, apiKey) }),
   };
   return { ...handlers, ...options.extra };
 }

@@ -60,7 +60,8 @@ export interface Methods {
     result: { path?: string; data?: Uint8Array; fileName: string; count: number };
   };
   "sources.describe": { params: { source: SourceSpec }; result: { info: SourceInfo } };
-  "sources.collections": { params: { url: string }; result: { collections: string[] } };
+  /** `apiKey` is used for this call and remembered in memory only (never stored). */
+  "sources.collections": { params: { url: string; apiKey?: string }; result: { collections: string[] } };
   /** Asks the host to open the document of a point (VS Code: the workspace file). */
   "document.open": { params: { runId: string; row: number }; result: { opened: boolean } };
   /** What this host can do, so the viewer can hide what it cannot. */

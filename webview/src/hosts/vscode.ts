@@ -10,10 +10,7 @@ import { mountViewer, type MountedViewer } from "../mount";
 import { viewRunId } from "../state";
 import { sameItems } from "../store";
 import type { VsCodeWebviewApi } from "./vscodeApi";
-import { interceptDownloads } from "./vscodeDownloads";
-
-/** Not a protocol message: asks the extension to save downloaded bytes (panel.ts). */
-const SAVE_MESSAGE = "embedscope.save";
+import { interceptDownloads, SAVE_MESSAGE } from "./vscodeDownloads";
 
 interface PanelState {
   runId?: string;

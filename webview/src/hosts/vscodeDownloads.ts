@@ -4,6 +4,9 @@
  * way (PNG of the view, CSV/JSON/Parquet of a selection), so the VS Code entries catch those clicks
  * and hand the bytes to the extension, which asks where to save them.
  */
+/** The panel webview's "save these bytes" message type (not a protocol message). */
+export const SAVE_MESSAGE = "embedscope.save";
+
 export interface DownloadedFile {
   fileName: string;
   bytes: Uint8Array;
