@@ -64,6 +64,16 @@ function workspaceDocuments(): { files: Record<string, string>; inWorkspace: { p
   return { files, inWorkspace: pick(docPaths.find((p) => p.includes("btp-fiori-tools"))!), virtual: pick(docPaths.find((p) => p.endsWith("sapui5.md"))!) };
 }
 
+/** Types `text` over the whole source of code cell `index` (its editor focused first, so Ctrl+A stays in the cell). */
+async function replaceCellText(page: Page, index: number, text: string): Promise<void> {
+  const cell = page.locator(".notebook-editor .code-cell-row").nth(index);
+  await cell.locator(".monaco-editor .view-lines").first().click();
+  await cell.locator(".monaco-editor.focused").first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(text);
+}
+
 /** 60 rows of 8-d vectors in three clusters, the vector column as CSV text lists. */
 function vectorsCsv(): string {
   let seed = 7;
@@ -251,10 +261,7 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
   });
 
   test("notebook: completion offers commands, options and values", async () => {
-    const cell = page.locator(".notebook-editor .code-cell-row").nth(1).locator(".monaco-editor").first();
-    await cell.click();
-    await page.keyboard.press("Control+a");
-    await page.keyboard.type("%project demo red");
+    await replaceCellText(page, 1, "%project demo red");
     await page.keyboard.press("Control+Space");
     await page.locator(".suggest-widget .monaco-list-row", { hasText: "reducer=" }).first().waitFor({ timeout: 20_000 });
     await page.keyboard.press("Enter");
@@ -265,9 +272,7 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
 
   test("notebook: Interrupt cancels a long t-SNE cell; its progress showed in the output", async () => {
     const cell = page.locator(".notebook-editor .code-cell-row").nth(1);
-    await cell.locator(".monaco-editor").first().click();
-    await page.keyboard.press("Control+a");
-    await page.keyboard.type("%project demo reducer=tsne iterations=100000 label=interrupted");
+    await replaceCellText(page, 1, "%project demo reducer=tsne iterations=100000 label=interrupted");
     await page.keyboard.press("Escape"); // close any suggestion
     await cell.hover();
     await cell.locator(".run-button-container .codicon-notebook-execute").first().click();

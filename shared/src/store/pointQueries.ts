@@ -3,7 +3,7 @@
  * one vector, exact "find similar", id → row lookups and substring search. The run id is
  * already resolved by the caller.
  */
-import { pathBaseName } from "../categories";
+import { pathBaseName, type PointColumns } from "../categories";
 import { InputError, NotFoundError } from "../errors";
 import type { ChunkRow, SelectionResult, SimilarHit } from "../types";
 import type { Db } from "./duckdb";
@@ -79,20 +79,10 @@ export async function selectRows(db: Db, runId: string, rows: ArrayLike<number>)
   return { rows: out, missing, degraded: false };
 }
 
-interface PointRow {
+interface PointRow extends PointColumns {
   row: number;
-  point_id: string;
   x: number;
   y: number;
-  document_id: string | null;
-  chunk_index: number | null;
-  source_path: string | null;
-  path: string | null;
-  mime_type: string | null;
-  ts: Date | null;
-  source_dir: string;
-  filetype: string;
-  text: string | null;
   payload: string | null;
 }
 

@@ -5,35 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError, InputError } from "../../../shared/src/errors";
 import { sampleIndices } from "../../../shared/src/random";
 import { openFileSource } from "../../../shared/src/sources/files";
-import type { PointBatch, ReadOptions, VectorSource } from "../../../shared/src/sources/source";
 import { Db } from "../../../shared/src/store/duckdb";
+import { readAll, inputError } from "./helpers";
 
 let dir: string;
 let db: Db;
-
-async function readAll(source: VectorSource, options: Partial<ReadOptions> = {}) {
-  const batches: PointBatch[] = [];
-  for await (const b of source.read({ limit: 1_000_000, seed: 1, ...options })) batches.push(b);
-  const ids = batches.flatMap((b) => b.ids);
-  const payloads = batches.flatMap((b) => b.payloads);
-  const total = batches.reduce((n, b) => n + b.vectors.length, 0);
-  const vectors = new Float32Array(total);
-  let at = 0;
-  for (const b of batches) {
-    vectors.set(b.vectors, at);
-    at += b.vectors.length;
-  }
-  return { batches, ids, payloads, vectors };
-}
-
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  return err as InputError;
-}
 
 function file(name: string): string {
   return path.join(dir, name);

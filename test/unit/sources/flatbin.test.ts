@@ -2,35 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../../../shared/src/errors";
 import { sampleIndices } from "../../../shared/src/random";
 import { demoDataDir } from "../../../shared/src/sources/demo";
 import { openFileSource } from "../../../shared/src/sources/files";
 import { openSource } from "../../../shared/src/sources/resolve";
-import type { PointBatch, ReadOptions, VectorSource } from "../../../shared/src/sources/source";
+import { readAll, inputError } from "./helpers";
 
 let dir: string;
-
-async function readAll(source: VectorSource, options: Partial<ReadOptions> = {}) {
-  const batches: PointBatch[] = [];
-  for await (const b of source.read({ limit: 1_000_000, seed: 1, ...options })) batches.push(b);
-  const vectors = new Float32Array(batches.reduce((n, b) => n + b.vectors.length, 0));
-  let at = 0;
-  for (const b of batches) {
-    vectors.set(b.vectors, at);
-    at += b.vectors.length;
-  }
-  return { batches, ids: batches.flatMap((b) => b.ids), payloads: batches.flatMap((b) => b.payloads), vectors };
-}
-
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  return err as InputError;
-}
 
 /** A flat-bin directory of n points × dims; vector i = [i, i, …] + component index / 10. */
 function layout(name: string, n: number, dims: number, options: { metadata?: object | string; trailingNewline?: boolean; bytes?: number } = {}): string {

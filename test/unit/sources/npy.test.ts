@@ -2,35 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../../../shared/src/errors";
 import { sampleIndices } from "../../../shared/src/random";
 import { openFileSource } from "../../../shared/src/sources/files";
 import { halfToFloat } from "../../../shared/src/sources/rowfile";
-import type { PointBatch, ReadOptions, VectorSource } from "../../../shared/src/sources/source";
 import { Db } from "../../../shared/src/store/duckdb";
+import { readAll, inputError } from "./helpers";
 
 let dir: string;
-
-async function readAll(source: VectorSource, options: Partial<ReadOptions> = {}) {
-  const batches: PointBatch[] = [];
-  for await (const b of source.read({ limit: 1_000_000, seed: 1, ...options })) batches.push(b);
-  const vectors = new Float32Array(batches.reduce((n, b) => n + b.vectors.length, 0));
-  let at = 0;
-  for (const b of batches) {
-    vectors.set(b.vectors, at);
-    at += b.vectors.length;
-  }
-  return { batches, ids: batches.flatMap((b) => b.ids), payloads: batches.flatMap((b) => b.payloads), vectors };
-}
-
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InputError);
-  return err as InputError;
-}
 
 /** A tiny .npy writer (what numpy.save produces): magic, version, header length, padded dict, data. */
 function npy(data: ArrayBufferView, header: { descr: string; shape: string; fortran?: boolean; version?: 1 | 2 | 3 }): Buffer {

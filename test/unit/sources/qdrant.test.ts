@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { CancelledError, InputError, NotFoundError, SourceError } from "../../../shared/src/errors";
 import { listQdrantCollections, qdrantEndpoint, QdrantSource, type QdrantSourceOptions } from "../../../shared/src/sources/qdrant";
-import type { PointBatch, ReadOptions, VectorSource } from "../../../shared/src/sources/source";
 import { QdrantStandin, type StandinCollection, type StandinOptions } from "../../fixtures/qdrantStandin";
+import { readAll } from "./helpers";
 
 const standins: QdrantStandin[] = [];
 
@@ -21,18 +21,6 @@ afterEach(async () => {
 /** Records every backoff wait instead of sleeping. */
 function fastRetries(waits: number[] = []): QdrantSourceOptions & { waits: number[] } {
   return { retry: { sleep: async (ms) => void waits.push(ms) }, env: {}, waits };
-}
-
-async function readAll(source: VectorSource, options: Partial<ReadOptions> = {}) {
-  const batches: PointBatch[] = [];
-  for await (const b of source.read({ limit: 1_000_000, seed: 1, ...options })) batches.push(b);
-  const vectors = new Float32Array(batches.reduce((n, b) => n + b.vectors.length, 0));
-  let at = 0;
-  for (const b of batches) {
-    vectors.set(b.vectors, at);
-    at += b.vectors.length;
-  }
-  return { batches, ids: batches.flatMap((b) => b.ids), payloads: batches.flatMap((b) => b.payloads), vectors };
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
