@@ -316,7 +316,7 @@ export class Engine {
   async close(): Promise<void> {
     for (const a of this.active.values()) a.controller.abort();
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
-    this.store.close();
+    await this.store.closeWhenIdle();
   }
 
   // ── internals ───────────────────────────────────────────────────────────────

@@ -102,15 +102,6 @@ export function countPlotPixels(frame: Frame, root = "body"): Promise<{ total: n
   }, root);
 }
 
-/** Page coordinates of a frame element's box: webview frames are offset inside the workbench. */
-export async function boxInPage(page: Page, frame: Frame, selector: string): Promise<{ x: number; y: number; width: number; height: number }> {
-  const box = await frame.locator(selector).first().boundingBox();
-  if (!box) throw new Error(`${selector} has no box`);
-  // Playwright reports frame element boxes relative to the main page already.
-  void page;
-  return box;
-}
-
 /** Drags a closed lasso through `points` (page pixels) with Shift held (the viewer's lasso gesture). */
 export async function shiftLasso(page: Page, points: [number, number][]): Promise<void> {
   await page.keyboard.down("Shift");

@@ -89,6 +89,15 @@ export class Db {
     });
   }
 
+  /** Resolves once no statement is queued or running: closing DuckDB mid-query crashes the process. */
+  async idle(): Promise<void> {
+    let current: Promise<unknown>;
+    do {
+      current = this.queue;
+      await current.catch(() => undefined);
+    } while (current !== this.queue);
+  }
+
   close(): void {
     try {
       this.conn.closeSync();

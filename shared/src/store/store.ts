@@ -81,6 +81,13 @@ export class Store {
     return new Store(db);
   }
 
+  /** Closes after the statements already asked for have finished. */
+  async closeWhenIdle(): Promise<void> {
+    if (this.closed) return;
+    await this.db.idle();
+    this.close();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
