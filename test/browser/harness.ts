@@ -8,12 +8,14 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { WebSocket } from "ws";
 import { packFrame, unpackFrame } from "../../shared/src/protocol/codec";
 import type { WireMessage } from "../../shared/src/protocol/messages";
 import { RpcClient } from "../../shared/src/protocol/rpc";
 import type { Transport } from "../../shared/src/protocol/transport";
+import { launchChromium } from "../helpers/chromium";
+export { launchChromium };
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const CLI = path.join(ROOT, "shared", "bin", "embedscope.cjs");
@@ -66,13 +68,6 @@ export async function startServe(db: string): Promise<Serve> {
       return code;
     },
   };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
 }
 
 export interface OpenedPage {

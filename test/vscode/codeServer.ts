@@ -6,10 +6,10 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../helpers/net";
 
 const run = promisify(execFile);
 
@@ -28,17 +28,6 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Files to create in the workspace: relative path → content. */
   files?: Record<string, string | Buffer>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 const QUIET_SETTINGS = {

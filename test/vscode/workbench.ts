@@ -2,14 +2,9 @@
  * Driving the VS Code workbench (code-server) with Playwright: the command palette, quick picks,
  * notifications, the webviews (`iframe.webview` > `#active-frame`) and pixels of the plot.
  */
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}
+import type { Browser, Frame, Page } from "playwright-core";
+import { launchChromium } from "../helpers/chromium";
+export { launchChromium };
 
 export interface Workbench {
   page: Page;

@@ -7,10 +7,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
+import { freePort } from "../../helpers/net";
+import { launchChromium } from "../../helpers/chromium";
+export { launchChromium };
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const APP_DIR = path.join(ROOT, "test", "jupyter", "app");
@@ -61,17 +63,6 @@ export function writeNotebook(env: LabEnv, name: string, cells: string[]): strin
   };
   writeFileSync(path.join(env.notebooks, name), JSON.stringify(notebook, null, 1));
   return name;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export interface LabServer {
@@ -156,13 +147,6 @@ export async function startLabServer(env: LabEnv): Promise<LabServer> {
       clearTimeout(timer);
     },
   };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
 }
 
 /** Requests jupyter_server 1.23 does not serve; JupyterLab 4.6 asks anyway and copes. */

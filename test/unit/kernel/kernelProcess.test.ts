@@ -1,27 +1,19 @@
 /** The kernel as Jupyter starts it: a connection file, the built dist/kernel.js, a parent process. */
 import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import type { ConnectionInfo } from "../../../jupyter-ext/kernel/src/connection";
 import { startKernel } from "../../../jupyter-ext/kernel/src/startKernel";
 import { REPO_ROOT, tempDir } from "../../helpers/tmp";
 import { JupyterTestClient } from "./helpers/jupyterClient";
+import { freePort } from "../../helpers/net";
 
 const KERNEL = path.join(REPO_ROOT, "dist", "kernel.js");
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function connectionFile(dir: string): Promise<{ file: string; info: ConnectionInfo }> {
   const info: ConnectionInfo = {
