@@ -412,8 +412,8 @@ export class Engine {
       const { legend } = await this.store.categories(run.id, valid.colorBy);
       lap("store_ms");
       progress("store", fetched.n, fetched.n);
-      const final = await this.store.getRun(run.id);
-      return await this.setStatus(run.id, { meta: { ...final.meta, legend, timings_ms: timings } });
+      // updateRun merges meta keys into what completeRun stored.
+      return await this.setStatus(run.id, { meta: { legend, timings_ms: timings } });
     } catch (err) {
       if (isCancel(err) || signal.aborted) {
         return this.setStatus(run.id, { status: "cancelled", completed_at: now(), error: null });

@@ -2,26 +2,9 @@ import { describe, expect, test } from "vitest";
 import { requestFromRun } from "../../../extension/src/runRequest";
 import { validateStartRequest } from "../../../shared/src/params";
 import type { RunRecord } from "../../../shared/src/types";
+import { runRecord } from "../../helpers/runRecord";
 
-const base: RunRecord = {
-  id: "r1",
-  label: null,
-  source_kind: "demo",
-  source_uri: "demo",
-  collection: "fiori-docs",
-  vector_name: null,
-  reducer: "pca",
-  dimensionality: 2,
-  status: "completed",
-  config: {},
-  meta: {},
-  error: null,
-  point_count: 10,
-  created_at: "",
-  updated_at: "",
-  started_at: null,
-  completed_at: null,
-};
+const base: RunRecord = runRecord();
 
 describe("requestFromRun (Recompute)", () => {
   test("a t-SNE file run: source options, parameters, colour-by, sample and seed come back; the engine accepts it", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../shared/src/errors";
 import { validateStartRequest } from "../../../shared/src/params";
-import type { RunRecord } from "../../../shared/src/types";
 import { buildSource, checkForm, defaultFormValues, fieldForError, formValuesFromRun } from "../../../webview/src/forms/formModel";
+import { runRecord } from "../../helpers/runRecord";
 
 function engineMessage(request: Parameters<typeof validateStartRequest>[0]): string {
   try {
@@ -72,25 +72,15 @@ describe("start form model", () => {
   });
 
   it("prefills a recompute from a run's stored config", () => {
-    const run: RunRecord = {
+    const run = runRecord({
       id: "abc",
       label: "docs",
       source_kind: "file",
       source_uri: "/data/v.parquet",
       collection: null,
-      vector_name: null,
-      reducer: "pca",
-      dimensionality: 2,
-      status: "completed",
       config: { n_neighbors: 30, min_dist: 0.2, metric: "euclidean", color_by: "filetype", sample: 5000, seed: 7, vector_column: "emb" },
       meta: { reducer_requested: "umap", fallback_reason: "umap failed: x" },
-      error: null,
-      point_count: 10,
-      created_at: "",
-      updated_at: "",
-      started_at: null,
-      completed_at: null,
-    };
+    });
     const values = formValuesFromRun(run);
     expect(values).toMatchObject({ sourceKind: "file", path: "/data/v.parquet", vectorColumn: "emb", reducer: "umap", colorBy: "filetype", sample: "5000", seed: "7", label: "docs (recomputed)" });
     expect(values.params).toEqual({ n_neighbors: "30", min_dist: "0.2", metric: "euclidean" });
