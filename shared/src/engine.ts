@@ -8,6 +8,7 @@ import { DEFAULT_COLOR_BY, validateColorBy, validateStartRequest, type Validated
 import type { FieldInfo, PointDetail } from "./protocol/messages";
 import { REDUCER_IMPLS } from "./reduce/index";
 import { runReducerInWorker } from "./reduce/pool";
+import { defaultThreads } from "./reduce/team";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./reduce/types";
 import { listQdrantCollections } from "./sources/qdrant";
 import { openSource } from "./sources/resolve";
@@ -39,6 +40,11 @@ export interface EngineOptions {
   reducerOverrides?: Partial<Record<ReducerName, Reducer<never>>>;
   /** Minimum interval between progress events of one run. */
   progressIntervalMs?: number;
+  /**
+   * Threads each reducer may use: default every core (at most 8). 1 gives bit-identical layouts for
+   * a seed; what more threads guarantee is in docs/reducers.md.
+   */
+  threads?: number;
 }
 
 export interface EngineEvents {
@@ -371,6 +377,8 @@ export class Engine {
       const ctx: ReduceContext = {
         signal,
         seed: valid.seed,
+        threads: this.options.threads ?? defaultThreads(),
+        workerScript: this.options.workerScript,
         onProgress: (p) => progress(p.phase === "knn" || p.phase === "graph" ? p.phase : "embed", p.done, p.total),
       };
       let reducerUsed: ReducerName = valid.reducer;

@@ -3,29 +3,21 @@
  * shared (SharedArrayBuffer, no copy), progress as messages, abort as a message the reducer sees
  * between epochs — and, if it does not stop within a grace period, `terminate()`.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { CancelledError, deserializeError, type SerializedError } from "../errors";
 import type { ReducerName } from "../types";
 import type { ReduceContext, ReducerResult, VectorMatrix } from "./types";
+import { defaultWorkerScript } from "./workerScript";
 
-export type WorkerRequest = { name: ReducerName; data: Float32Array; n: number; dims: number; params: unknown; seed: number };
+export { defaultWorkerScript };
+
+export type WorkerRequest = { name: ReducerName; data: Float32Array; n: number; dims: number; params: unknown; seed: number; threads?: number; workerScript: string };
 export type WorkerReply =
   | { type: "progress"; phase: string; done: number; total: number }
   | { type: "done"; coords: Float32Array; meta: Record<string, unknown> }
   | { type: "error"; error: SerializedError };
 
 const ABORT_GRACE_MS = 2_000;
-
-/** dist/reduce-worker.js next to the bundle that is running, or in the repository's dist/. */
-export function defaultWorkerScript(): string {
-  const candidates = [path.join(__dirname, "reduce-worker.js")];
-  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, "dist", "reduce-worker.js"));
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error("reduce-worker.js not found: run `npm run build` first");
-  return found;
-}
 
 /** Copies into shared memory only when the caller did not already allocate it there. */
 export function toShared(data: Float32Array): Float32Array {
@@ -43,7 +35,7 @@ export function runReducerInWorker(
   workerScript: string = defaultWorkerScript(),
 ): Promise<ReducerResult> {
   if (ctx.signal.aborted) return Promise.reject(new CancelledError());
-  const request: WorkerRequest = { name, data: toShared(input.data), n: input.n, dims: input.dims, params, seed: ctx.seed };
+  const request: WorkerRequest = { name, data: toShared(input.data), n: input.n, dims: input.dims, params, seed: ctx.seed, threads: ctx.threads, workerScript };
   const worker = new Worker(workerScript, { workerData: request });
   return new Promise<ReducerResult>((resolve, reject) => {
     let settled = false;

@@ -24,6 +24,13 @@ export interface ReduceContext {
   onProgress?: (p: ReduceProgress) => void;
   /** Seed for every random choice (default 42). Same seed + single thread → same layout. */
   seed: number;
+  /**
+   * Threads the reducer may use (default 1). One thread: the same seed gives the same layout, bit
+   * for bit. More threads: see docs/reducers.md for what each reducer still guarantees.
+   */
+  threads?: number;
+  /** The bundled reduce-worker.js that team members start from (default: found next to the bundle). */
+  workerScript?: string;
 }
 
 export interface ReducerResult {
