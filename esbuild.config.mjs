@@ -27,6 +27,7 @@ const entries = [
   ["kernel", "jupyter-ext/kernel/src/main.ts", node],
   // Benchmarks.
   ["bench", "bench/bench.ts", node],
+  ["bench-child", "bench/child.ts", node],
   ["bench-browser", "bench/browser.ts", node],
 ];
 

@@ -6,6 +6,7 @@ const PHASE_WORDS: Record<ProgressPhase, string> = {
   knn: "finding neighbours",
   graph: "building graph",
   embed: "laying out",
+  quality: "scoring layout",
   store: "saving",
 };
 
@@ -51,14 +52,15 @@ export function formatAge(iso: string, now: number): string {
 
 /**
  * Overall fraction of a run from its phase progress, for one progress bar across phases
- * (reading 0–20 %, neighbours 20–35 %, graph 35–45 %, layout 45–95 %, saving 95–100 %).
+ * (reading 0–20 %, neighbours 20–35 %, graph 35–45 %, layout 45–95 %, quality 95–97 %, saving 97–100 %).
  */
 const PHASE_SPANS: Record<ProgressPhase, [number, number]> = {
   fetch: [0, 0.2],
   knn: [0.2, 0.35],
   graph: [0.35, 0.45],
   embed: [0.45, 0.95],
-  store: [0.95, 1],
+  quality: [0.95, 0.97],
+  store: [0.97, 1],
 };
 
 export function overallFraction(p: RunProgress): number {

@@ -5,10 +5,13 @@
  */
 import { CancelledError, InputError, isCancel, redactSecrets, throwIfAborted } from "./errors";
 import { DEFAULT_COLOR_BY, validateColorBy, validateStartRequest, type ValidatedRun } from "./params";
+import { transformIntoRun, type NewVectors } from "./placement";
 import type { FieldInfo, PointDetail } from "./protocol/messages";
-import { REDUCER_IMPLS } from "./reduce/index";
+import { reduceOnSample } from "./reduce/fitSample";
+import { reduceWithQuality } from "./reduce/layoutQuality";
 import { runReducerInWorker } from "./reduce/pool";
 import { defaultThreads } from "./reduce/team";
+import { transformPoints, type FittedPoints, type TransformModel } from "./reduce/transform";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./reduce/types";
 import { listQdrantCollections } from "./sources/qdrant";
 import { openSource } from "./sources/resolve";
@@ -287,6 +290,22 @@ export class Engine {
     return this.store.search(run.id, query, limit);
   }
 
+  /**
+   * Places new vectors (`dims` values each, row-major) into completed run `runId`'s layout without
+   * refitting it (kNN among the fitted points + a short optimisation; see reduce/transform.ts) and
+   * returns their coordinates, interleaved x, y. Nothing is stored.
+   */
+  async transform(runId: string, input: NewVectors, options: { signal?: AbortSignal; onProgress?: ReduceContext["onProgress"] } = {}): Promise<Float32Array> {
+    const run = await this.completedRun(runId);
+    const ctx = {
+      signal: options.signal ?? new AbortController().signal,
+      threads: this.options.threads ?? defaultThreads(),
+      workerScript: this.options.workerScript,
+      onProgress: options.onProgress,
+    };
+    return transformIntoRun(this.store, run, input, ctx, (model, fitted, queries, c) => this.place(model, fitted, queries, c));
+  }
+
   async exportRun(
     runId: string,
     options: { format: ExportFormat; out: string; colorBy?: ColorBy; rows?: ArrayLike<number> },
@@ -379,13 +398,13 @@ export class Engine {
         seed: valid.seed,
         threads: this.options.threads ?? defaultThreads(),
         workerScript: this.options.workerScript,
-        onProgress: (p) => progress(p.phase === "knn" || p.phase === "graph" ? p.phase : "embed", p.done, p.total),
+        onProgress: (p) => progress(p.phase === "knn" || p.phase === "graph" || p.phase === "quality" ? p.phase : "embed", p.done, p.total),
       };
       let reducerUsed: ReducerName = valid.reducer;
       let fallbackReason: string | undefined;
       let result: ReducerResult;
       try {
-        result = await this.reduce(valid.reducer, matrix, valid.params, ctx);
+        result = await this.reduce(valid.reducer, matrix, valid.params, ctx, valid.fitSample);
       } catch (err) {
         if (isCancel(err) || err instanceof InputError || valid.reducer === "pca") throw err;
         // As the original: a reducer that breaks for another reason falls back to PCA, recorded.
@@ -402,13 +421,15 @@ export class Engine {
         ids: fetched.ids,
         payloads: fetched.payloads,
         coords: result.coords,
+        neighborPreservation: result.neighborPreservation,
         vectors: { data: fetched.vectors, dims: info.dims },
         reducer: reducerUsed,
         meta: {
           ...run.meta,
           reducer_used: reducerUsed,
           reducer_params: { ...valid.params, ...result.meta },
-          ...pick(result.meta, ["explained_variance_ratio", "singular_values", "kl_divergence"]),
+          ...pick(result.meta, ["explained_variance_ratio", "singular_values", "kl_divergence", "fit_sample"]),
+          ...(result.quality ? { quality: result.quality } : {}),
           // Sources add notes while reading (skipped points, deleted samples): keep them all.
           notes: info.notes.length ? [...info.notes] : undefined,
           sampled,
@@ -438,11 +459,20 @@ export class Engine {
     }
   }
 
-  private reduce(name: ReducerName, matrix: VectorMatrix, params: unknown, ctx: ReduceContext): Promise<ReducerResult> {
+  /** `fitSample`: fit on that many sampled rows and place the rest (reduce/fitSample.ts). */
+  private reduce(name: ReducerName, matrix: VectorMatrix, params: unknown, ctx: ReduceContext, fitSample: number | null = null): Promise<ReducerResult> {
     const override = this.options.reducerOverrides?.[name];
     if (override) return override(matrix, params as never, ctx);
-    if (this.options.inlineReducers) return REDUCER_IMPLS[name](matrix, params as never, ctx);
-    return runReducerInWorker(name, matrix, params, ctx, this.options.workerScript);
+    // Inline or in the worker, the same wrapper adds the layout quality (reduce/layoutQuality.ts).
+    if (this.options.inlineReducers) return fitSample === null ? reduceWithQuality(name, matrix, params, ctx) : reduceOnSample(name, matrix, params, fitSample, ctx);
+    return runReducerInWorker(name, matrix, params, ctx, this.options.workerScript, fitSample === null ? {} : { fitSample });
+  }
+
+  /** Places `queries` into a fitted layout (reduce/transform.ts), in a worker like a reducer. */
+  private place(model: TransformModel, fitted: FittedPoints, queries: VectorMatrix, ctx: ReduceContext): Promise<Float32Array> {
+    if (this.options.inlineReducers || this.options.reducerOverrides) return transformPoints(model, fitted, queries, ctx);
+    const transform = { model, fitted: fitted.vectors.data, n: fitted.vectors.n, coords: fitted.coords };
+    return runReducerInWorker(model.reducer, queries, {}, ctx, this.options.workerScript, { transform }).then((r) => r.coords);
   }
 }
 
@@ -485,6 +515,7 @@ async function fetchPoints(
 
 function runConfig(spec: SourceSpec, valid: ValidatedRun): Record<string, unknown> {
   const config: Record<string, unknown> = { ...valid.params, color_by: valid.colorBy, sample: valid.sample, seed: valid.seed };
+  if (valid.fitSample !== null) config.fit_sample = valid.fitSample;
   if (spec.kind === "file") {
     if (spec.vectorColumn) config.vector_column = spec.vectorColumn;
     if (spec.idColumn) config.id_column = spec.idColumn;

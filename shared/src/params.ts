@@ -20,6 +20,8 @@ export const DEFAULT_SAMPLE_LIMIT = 200_000;
 export const MAX_SAMPLE_LIMIT = 5_000_000;
 export const DEFAULT_SEED = 42;
 export const DEFAULT_COLOR_BY: ColorBy = "document_id";
+/** Fewest points a run may be fitted on before the others are placed (StartRunRequest.fitSample). */
+export const MIN_FIT_SAMPLE = 10;
 
 export const UMAP_DEFAULTS: UmapParams = { n_neighbors: 15, min_dist: 0.1, metric: "cosine" };
 export const TSNE_DEFAULTS: TsneParams = { perplexity: 30, learning_rate: "auto", iterations: 1000, init: "pca", metric: "cosine" };
@@ -44,6 +46,8 @@ export interface ValidatedRun {
   params: Record<string, unknown>;
   colorBy: ColorBy;
   sample: number;
+  /** Fit on this many sampled points and place the rest; null = fit every point. */
+  fitSample: number | null;
   seed: number;
 }
 
@@ -78,7 +82,22 @@ export function validateStartRequest(req: StartRunRequest): ValidatedRun {
   }
   const seed = req.seed === undefined ? DEFAULT_SEED : toInt(req.seed, "seed");
   if (seed < 0 || seed > 0xffffffff) throw new InputError(`seed must be between 0 and 4294967295 (got ${seed})`, "seed");
-  return { reducer, params, colorBy: validateColorBy(req.colorBy), sample, seed };
+  return { reducer, params, colorBy: validateColorBy(req.colorBy), sample, fitSample: validateFitSample(req.fitSample, sample), seed };
+}
+
+function validateFitSample(value: unknown, sample: number): number | null {
+  if (value === undefined || value === null) return null;
+  const fitSample = toInt(value, "fit_sample");
+  if (fitSample < MIN_FIT_SAMPLE || fitSample > sample) {
+    throw new InputError(
+      `fit_sample must be between ${MIN_FIT_SAMPLE} and sample (${sample}) (got ${fitSample})`,
+      "fit_sample",
+      fitSample > sample
+        ? `Fit on fewer points than the run shows (e.g. fit_sample ${Math.max(MIN_FIT_SAMPLE, Math.min(sample, 20_000))}), raise sample, or omit fit_sample to fit every point.`
+        : `Fit on at least ${MIN_FIT_SAMPLE} points, or omit fit_sample to fit every point.`,
+    );
+  }
+  return fitSample;
 }
 
 export function validateReducerParams(reducer: ReducerName, raw: Record<string, unknown>): Record<string, unknown> {

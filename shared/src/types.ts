@@ -51,6 +51,11 @@ export interface StartRunRequest {
   params?: Record<string, unknown>;
   colorBy?: ColorBy;
   sample?: number;
+  /**
+   * Fit the reducer on a seeded sample of this many of the fetched points and place the others
+   * into its layout (shared/src/reduce/transform.ts); every point is stored. Absent: fit them all.
+   */
+  fitSample?: number;
   seed?: number;
   label?: string;
 }
@@ -59,6 +64,42 @@ export interface LegendEntry {
   index: number;
   label: string;
   count: number;
+  /** CSS hex colour for fields with their own ordered palette (neighbor_preservation); else the palette by index. */
+  color?: string;
+}
+
+/**
+ * How faithful a run's layout is (`meta.quality`, computed by the engine for every run; see
+ * shared/src/reduce/layoutQuality.ts and docs/reducers.md "Layout quality").
+ */
+export interface LayoutQuality {
+  /** Neighbours per point for trustworthiness (scikit-learn's n_neighbors; 15, fewer for tiny runs). */
+  k: number;
+  /** scikit-learn's trustworthiness@k over `sample` seeded rows; null below 3 points. */
+  trustworthiness: number | null;
+  /** Standard error of that estimate (0 when every row was scored). */
+  trustworthiness_se: number | null;
+  /** Rows scored for trustworthiness (= point count when exact). */
+  sample: number;
+  /** Mean over points of |kNN_highD ∩ kNN_2D| / preservation_k. */
+  neighbor_preservation: number | null;
+  preservation_k: number;
+  /**
+   * How the scores were made: "exact" = every row scored with exact distances (small runs), so
+   * both scores are exact and so are the per-point values; "graph" = trustworthiness on the
+   * sample, neighbour preservation for every point from the reducer's own kNN graph (approximate
+   * when HNSW); "sample" = both on the sampled rows only (large PCA runs: no per-point values).
+   */
+  method: "exact" | "graph" | "sample";
+  /** Per-point values stored (colour-by "neighbor_preservation"). */
+  per_point: boolean;
+  /** High-D metric of both scores. */
+  metric: Metric;
+  seed: number;
+  /** Wall time of the quality step. */
+  ms: number;
+  /** Set when the step failed (the run itself still completes). */
+  error?: string;
 }
 
 export interface RunMeta {
@@ -81,7 +122,23 @@ export interface RunMeta {
   degraded?: boolean;
   notes?: string[];
   timings_ms?: Record<string, number>;
+  /** Set when the run was fitted on a sample and the other points placed (StartRunRequest.fitSample). */
+  fit_sample?: FitSampleRecord;
+  quality?: LayoutQuality;
   [key: string]: unknown;
+}
+
+/** How a run fitted on a sample was made: the fitted rows are `sampleIndices(shown, fitted, seed)` (random.ts). */
+export interface FitSampleRecord {
+  /** Points the reducer was fitted on. */
+  fitted: number;
+  /** Points placed into that layout afterwards. */
+  placed: number;
+  /** Seed of the fitted rows' sample. */
+  seed: number;
+  /** Wall time of the fit and of the placement. */
+  fit_ms?: number;
+  place_ms?: number;
 }
 
 export interface RunRecord {
@@ -133,7 +190,7 @@ export interface SimilarHit {
   score: number;
 }
 
-export type ProgressPhase = "fetch" | "knn" | "graph" | "embed" | "store";
+export type ProgressPhase = "fetch" | "knn" | "graph" | "embed" | "quality" | "store";
 
 export interface RunProgress {
   runId: string;

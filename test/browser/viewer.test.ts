@@ -171,6 +171,34 @@ describe("embedscope serve + viewer", () => {
     }
   });
 
+  it("shows the run's layout quality and colours by neighbours kept, buckets in order with their own colours", async () => {
+    const { page } = await openViewer(browser, serve.url);
+    const client = await protocolClient(serve);
+    try {
+      const runId = await shownRunId(page);
+      const run = runs.find((r) => r.id === runId)!;
+      const q = run.meta.quality!;
+      const badge = page.getByTestId("layout-quality");
+      await expect.poll(() => badge.textContent()).toBe(`trustworthiness ${q.trustworthiness!.toFixed(3)} · neighbours kept ${Math.round(q.neighbor_preservation! * 100)} %`);
+      expect(await badge.getAttribute("title")).toContain(`Trustworthiness@${q.k}`);
+      const expected = await client.rpc.request("color.get", { runId, colorBy: "neighbor_preservation" });
+      await page.getByTestId("color-by").selectOption("neighbor_preservation");
+      await page.waitForSelector('[data-testid=scatter][data-color-by="neighbor_preservation"]');
+      await expect.poll(() => page.getByTestId("legend-item").count()).toBe(expected.legend.length);
+      const labels = await page.getByTestId("legend-item").locator(".es-legend-label").allTextContents();
+      expect(labels).toEqual(expected.legend.map((e) => e.label));
+      expect(labels.every((l) => /^\d+–\d+ %$/.test(l))).toBe(true);
+      const swatches = await page.getByTestId("legend-item").locator(".es-swatch").evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+      const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+      expect(swatches).toEqual(expected.legend.map((e) => rgb(e.color!)));
+      const group = await page.locator('[data-testid=color-by] option[value="neighbor_preservation"]').evaluate((o) => (o.parentElement as HTMLOptGroupElement).label);
+      expect(group).toBe("Layout quality");
+    } finally {
+      client.close();
+      await page.close();
+    }
+  });
+
   it("searches as you type and highlights the matches", async () => {
     const { page } = await openViewer(browser, serve.url);
     const client = await protocolClient(serve);

@@ -42,6 +42,7 @@ const PHASE_LABEL: Record<RunProgress["phase"], string> = {
   knn: "neighbours",
   graph: "graph",
   embed: "layout",
+  quality: "quality",
   store: "storing",
 };
 
@@ -76,6 +77,33 @@ export function qualityText(run: RunRecord): string | null {
   }
   if (typeof run.meta.kl_divergence === "number") return `KL divergence ${run.meta.kl_divergence.toFixed(3)}`;
   return null;
+}
+
+/** "trustworthiness 0.953 · neighbours kept 61 %" from meta.quality, or null when the run has none. */
+export function layoutQualityText(run: RunRecord): string | null {
+  const q = run.meta.quality;
+  if (!q || typeof q !== "object") return null;
+  const parts: string[] = [];
+  if (typeof q.trustworthiness === "number") parts.push(`trustworthiness ${q.trustworthiness.toFixed(3)}`);
+  if (typeof q.neighbor_preservation === "number") parts.push(`neighbours kept ${Math.round(q.neighbor_preservation * 100)} %`);
+  return parts.length ? parts.join(" · ") : null;
+}
+
+/** The longer explanation of layoutQualityText (a tooltip). */
+export function layoutQualityDetail(run: RunRecord): string {
+  const q = run.meta.quality;
+  if (!q) return "";
+  const lines: string[] = [];
+  if (typeof q.trustworthiness === "number") {
+    const over = q.sample >= run.point_count ? "every point" : `${formatCount(q.sample)} sampled points${typeof q.trustworthiness_se === "number" ? `, ± ${q.trustworthiness_se.toFixed(3)}` : ""}`;
+    lines.push(`Trustworthiness@${q.k} (1 = no false neighbours on the plot), ${q.metric}, over ${over}.`);
+  }
+  if (typeof q.neighbor_preservation === "number") {
+    const source = q.method === "graph" ? "every point, from the reducer's neighbour graph" : q.method === "exact" ? "every point, exact" : `${formatCount(q.sample)} sampled points`;
+    lines.push(`Neighbours kept: average share of each point's ${q.preservation_k} nearest neighbours that are also its ${q.preservation_k} nearest on the plot (${source}).`);
+  }
+  if (q.per_point) lines.push("Colour by “Neighbours kept (per point)” to see where.");
+  return lines.join("\n");
 }
 
 export function paramsText(run: RunRecord): string {

@@ -3,6 +3,7 @@
  * store, acts through the controller.
  */
 import type { FieldInfo } from "../../shared/src/protocol/messages";
+import { NEIGHBOR_PRESERVATION, QUALITY_COLOR_BY } from "../../shared/src/qualityField";
 import { BUILTIN_COLOR_BY, type ColorBy, type ExportFormat } from "../../shared/src/types";
 import type { ViewerController } from "./controller";
 import { h, icon, replaceChildren, setText } from "./dom";
@@ -17,6 +18,8 @@ const BUILTIN_LABEL: Record<string, string> = {
   filetype: "File type",
   age_bucket: "Age",
 };
+
+const QUALITY_LABEL: Record<string, string> = { [NEIGHBOR_PRESERVATION]: "Neighbours kept (per point)" };
 
 export interface ToolbarCallbacks {
   onExport(format: ExportFormat, scope: "selection" | "run"): void;
@@ -214,8 +217,12 @@ export class Toolbar {
       { attrs: { label: "Built-in" } },
       ...BUILTIN_COLOR_BY.map((name) => h("option", { attrs: { value: name } }, BUILTIN_LABEL[name] ?? name)),
     );
-    const payload = fields.filter((f) => !f.builtin && !(BUILTIN_COLOR_BY as readonly string[]).includes(f.name));
-    const known = new Set<string>([...BUILTIN_COLOR_BY, ...payload.map((f) => f.name)]);
+    const quality = fields.filter((f) => QUALITY_COLOR_BY.includes(f.name));
+    const payload = fields.filter((f) => !f.builtin && !(BUILTIN_COLOR_BY as readonly string[]).includes(f.name) && !QUALITY_COLOR_BY.includes(f.name));
+    const known = new Set<string>([...BUILTIN_COLOR_BY, ...quality.map((f) => f.name), ...payload.map((f) => f.name)]);
+    const qualityGroup = quality.length
+      ? h("optgroup", { attrs: { label: "Layout quality" } }, ...quality.map((f) => h("option", { attrs: { value: f.name } }, QUALITY_LABEL[f.name] ?? f.name)))
+      : null;
     const extra = known.has(current) ? [] : [current];
     const fieldGroup =
       payload.length + extra.length > 0
@@ -226,7 +233,7 @@ export class Toolbar {
             ...payload.map((f) => h("option", { attrs: { value: f.name } }, `${f.name} (${formatCount(f.distinct)})`)),
           )
         : null;
-    replaceChildren(this.colorBy, builtins, fieldGroup);
+    replaceChildren(this.colorBy, builtins, qualityGroup, fieldGroup);
     this.colorBy.value = current;
   }
 }

@@ -21,6 +21,8 @@ export function progressText(reducer: ReducerName, p: RunProgress): string {
     case "embed":
       // PCA reports rows projected; the iterative layouts report epochs or iterations.
       return reducer === "pca" ? `pca: projecting ${count} points` : `${reducer}: layout ${count} ${EMBED_UNIT[reducer] ?? "steps"}`;
+    case "quality":
+      return `${reducer}: scoring the layout ${count}`;
     case "store":
       return `${reducer}: storing ${p.total} points`;
     default:

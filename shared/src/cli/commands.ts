@@ -76,6 +76,7 @@ const project: Command = {
     iterations: { type: "string" },
     init: { type: "string" },
     sample: { type: "string" },
+    "fit-sample": { type: "string" },
     seed: { type: "string" },
     label: { type: "string" },
   },
@@ -96,6 +97,7 @@ const project: Command = {
     iterations: "t-SNE iterations >= 250 (default 1000)",
     init: "t-SNE initialisation: pca | random (default pca)",
     sample: "at most this many points, sampled uniformly (default 200000)",
+    "fit-sample": "fit the reducer on this many of them (seeded) and place the rest into its layout",
     seed: "random seed (default 42)",
     label: "a name for the run",
     json: "print one JSON object instead of text",
@@ -119,6 +121,7 @@ const project: Command = {
       params,
       colorBy: v["color-by"],
       sample: v.sample === undefined ? undefined : numberArg(v.sample, "--sample"),
+      fitSample: v["fit-sample"] === undefined ? undefined : numberArg(v["fit-sample"], "--fit-sample"),
       seed: v.seed === undefined ? undefined : numberArg(v.seed, "--seed"),
       label: v.label,
     };

@@ -50,6 +50,8 @@ export function formatRunDetail(run: RunRecord): string {
     ["params", Object.keys(m.reducer_params ?? {}).length ? JSON.stringify(m.reducer_params) : undefined],
     ["explained var", m.explained_variance_ratio?.map((v) => v.toFixed(4)).join(", ")],
     ["KL divergence", m.kl_divergence === undefined ? undefined : m.kl_divergence.toFixed(4)],
+    ["trustworthiness", trustworthinessText(m.quality)],
+    ["neighbours kept", preservationText(m.quality)],
     ["fallback", m.fallback_reason],
     ["error", run.error ?? undefined],
     ["notes", m.notes?.join("; ")],
@@ -57,13 +59,30 @@ export function formatRunDetail(run: RunRecord): string {
     ["completed", run.completed_at ?? undefined],
     ["timings", m.timings_ms ? Object.entries(m.timings_ms).map(([k, v]) => `${k.replace(/_ms$/, "")} ${v} ms`).join(", ") : undefined],
   ];
-  const out = lines.filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => `${k.padEnd(14)} ${v}`);
+  const out = lines.filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => `${k.padEnd(15)} ${v}`);
   if (m.legend?.length) {
     out.push("legend");
     for (const e of m.legend.slice(0, 20)) out.push(`  ${String(e.count).padStart(7)}  ${e.label}`);
     if (m.legend.length > 20) out.push(`  … ${m.legend.length - 20} more`);
   }
   return out.join("\n");
+}
+
+/** "0.9532 (k=15, 208 of 10000 rows sampled, ± 0.0031)". */
+function trustworthinessText(q: RunRecord["meta"]["quality"]): string | undefined {
+  if (!q) return undefined;
+  if (q.error) return `not computed (${q.error})`;
+  if (typeof q.trustworthiness !== "number") return undefined;
+  const exact = q.trustworthiness_se === 0;
+  const over = exact ? "every row" : `${q.sample} rows sampled${typeof q.trustworthiness_se === "number" ? `, ± ${q.trustworthiness_se.toFixed(4)}` : ""}`;
+  return `${q.trustworthiness.toFixed(4)} (k=${q.k}, ${q.metric}, ${over})`;
+}
+
+/** "61.2 % (k=14, every point, reducer's kNN graph)". */
+function preservationText(q: RunRecord["meta"]["quality"]): string | undefined {
+  if (!q || typeof q.neighbor_preservation !== "number") return undefined;
+  const source = q.method === "graph" ? "every point, reducer's kNN graph" : q.method === "exact" ? "every point, exact" : `${q.sample} sampled rows`;
+  return `${(q.neighbor_preservation * 100).toFixed(1)} % (k=${q.preservation_k}, ${source})`;
 }
 
 /** The `--json` summary: at least id, status, reducer, point_count, total_count, sampled. */

@@ -9,6 +9,7 @@ const PHASE_LABEL: Record<RunProgress["phase"], string> = {
   knn: "neighbours",
   graph: "graph",
   embed: "layout",
+  quality: "quality",
   store: "storing",
 };
 

@@ -30,6 +30,7 @@ export function engineHandlers(engine: Engine, options: EngineServerOptions): Ha
     "runs.start": async ({ request }) => ({ run: (await engine.startRun(request)).run }),
     "runs.cancel": async ({ runId }) => ({ run: await engine.cancelRun(runId) }),
     "runs.delete": async ({ runId }) => ({ deleted: await engine.deleteRun(runId) }),
+    "runs.transform": async ({ runId, vectors, dims }, { signal }) => ({ coords: await engine.transform(runId, { vectors, dims }, { signal }) }),
     "points.get": async ({ runId }) => engine.points(runId),
     "color.get": async ({ runId, colorBy }) => engine.colors(runId, colorBy),
     "fields.list": async ({ runId }) => ({ fields: await engine.fields(runId) }),

@@ -47,6 +47,8 @@ export interface Methods {
   "runs.start": { params: { request: StartRunRequest }; result: { run: RunRecord } };
   "runs.cancel": { params: { runId: string }; result: { run: RunRecord } };
   "runs.delete": { params: { runId: string }; result: { deleted: string } };
+  /** Places new vectors (`dims` values each) into a completed run's layout; nothing is stored. */
+  "runs.transform": { params: { runId: string; vectors: Float32Array; dims: number }; result: { coords: Float32Array } };
   "points.get": { params: { runId: string }; result: { count: number; x: Float32Array; y: Float32Array } };
   "color.get": { params: { runId: string; colorBy: ColorBy }; result: { colorBy: ColorBy; codes: Uint8Array; legend: LegendEntry[] } };
   "fields.list": { params: { runId: string }; result: { fields: FieldInfo[] } };

@@ -8,6 +8,7 @@ import type { Metric } from "../types";
 import { exactKnn } from "./knnExact";
 import { hnswKnn } from "./knnHnsw";
 import { Pacer } from "./pacer";
+import { Team } from "./team";
 import type { ReduceContext, VectorMatrix } from "./types";
 
 export interface KnnGraph {
@@ -22,6 +23,8 @@ export interface KnnGraph {
 export interface KnnOptions {
   /** "auto" (default): exact up to EXACT_KNN_MAX_N points or for manhattan, HNSW above. */
   method?: "auto" | "exact" | "hnsw";
+  /** The caller's thread team (default: one made for this call from ctx.threads). */
+  team?: Team;
 }
 
 /** Exact kNN up to here: ≈ N²·D/2 multiply-adds, about 3 s at 5,000 × 384 on one core. */
@@ -36,7 +39,13 @@ export async function knn(input: VectorMatrix, k: number, metric: Metric, ctx: R
   if (kk === 0) return { indices: new Int32Array(0), distances: new Float32Array(0), k: 0, method: "exact" };
   pacer.progress("knn", 0, 1);
   if (metric !== "manhattan" && (method === "hnsw" || (method === "auto" && input.n > EXACT_KNN_MAX_N))) {
-    return hnswKnn(input, kk, metric, pacer);
+    if (options.team) return hnswKnn(input, kk, metric, pacer, options.team);
+    const team = await Team.create(ctx.threads ?? 1, ctx.workerScript);
+    try {
+      return await hnswKnn(input, kk, metric, pacer, team);
+    } finally {
+      await team.close();
+    }
   }
   return exactKnn(input, kk, metric, pacer);
 }

@@ -1,6 +1,7 @@
 /**
- * Dense symmetric eigen-solvers for PCA: cyclic Jacobi for small matrices (exact, used for the
- * Rayleigh–Ritz step) and block subspace iteration for the top-k eigenpairs of a large one.
+ * Symmetric eigen-solvers for PCA: cyclic Jacobi and Householder + QL for dense matrices (exact),
+ * block subspace iteration, and block Lanczos (`blockKrylovEigen`) for the top-k eigenpairs of an
+ * operator known only by its products (PCA's passes over the data, or a large dense matrix).
  * Matrices are row-major Float64Array; an eigenvector set is k rows of length m.
  */
 import { createRng } from "../random";
@@ -285,22 +286,30 @@ export interface TopEigenOptions {
   pacer?: Pacer;
 }
 
-/** Above this size the O(m³) direct solver gives way to subspace iteration. */
+/** Above this size the O(m³) direct solver gives way to block Lanczos (`blockKrylovEigen`). */
 const DIRECT_SOLVER_MAX = 1024;
 
 /**
  * The k largest eigenpairs of a symmetric positive semi-definite m×m matrix (a scatter or Gram
- * matrix). Direct solver up to DIRECT_SOLVER_MAX, block subspace iteration beyond. When k > m the
+ * matrix). Direct solver up to DIRECT_SOLVER_MAX, block Lanczos beyond. When k > m the
  * missing pairs are zero values with zero vectors. Deterministic.
  */
 export async function topEigenpairs(matrix: Float64Array, m: number, k: number, options: TopEigenOptions = {}): Promise<Eigenpairs> {
   const values = new Float64Array(k);
   const vectors = new Float64Array(k * m);
   const kk = Math.min(k, m);
-  const found = m <= DIRECT_SOLVER_MAX ? await symmetricEigen(matrix, m, options.pacer) : await subspaceIteration(matrix, m, kk, options);
+  const found =
+    m <= DIRECT_SOLVER_MAX
+      ? await symmetricEigen(matrix, m, options.pacer)
+      : await blockKrylovEigen(denseOperator(matrix, m), m, kk, { tolerance: options.tolerance, maxPasses: options.maxIterations, pacer: options.pacer, blockSize: Math.max(4, kk) });
   values.set(found.values.subarray(0, kk));
   vectors.set(found.vectors.subarray(0, kk * m));
   return { values, vectors };
+}
+
+/** The block operator of a dense symmetric m×m matrix (row-major). */
+export function denseOperator(matrix: Float64Array, m: number): BlockOperator {
+  return async (x, b, out) => multiplyBlock(matrix, m, x, b, out);
 }
 
 /**
@@ -360,4 +369,206 @@ export async function subspaceIteration(matrix: Float64Array, m: number, k: numb
     if (options.pacer) await options.pacer.pace();
   }
   return { values: theta.slice(0, k), vectors: rotated.slice(0, k * m) };
+}
+
+/**
+ * y = A·x for `b` row vectors of length m (x[j·m…], out[j·m…]); may be asynchronous (a data pass
+ * across a thread team). A must be symmetric positive semi-definite.
+ */
+export type BlockOperator = (x: Float64Array, b: number, out: Float64Array) => Promise<void>;
+
+export interface BlockKrylovOptions {
+  /** Vectors per block (default 4, at least k, at most m). */
+  blockSize?: number;
+  /** Stop when every top-k Ritz pair has ‖Ay − θy‖ ≤ tolerance·θ₁ (default 1e-9). */
+  tolerance?: number;
+  /** Operator applications (blocks) at most (default 300); the best Ritz pairs so far are returned. */
+  maxPasses?: number;
+  /** Basis vectors kept before a thick restart (default 30 blocks). */
+  maxBasis?: number;
+  /** Seed of the start block (the result does not depend on it beyond round-off). */
+  seed?: number;
+  pacer?: Pacer;
+  /** Called after each application with the passes so far and the largest relative residual. */
+  onPass?: (passes: number, residual: number) => void;
+}
+
+export interface BlockKrylovResult extends Eigenpairs {
+  /** Operator applications made. */
+  passes: number;
+  /** Largest ‖Ay − θy‖ / θ₁ over the returned pairs (0 when exact). */
+  residual: number;
+}
+
+/**
+ * The k largest eigenpairs of a symmetric PSD operator by block Lanczos with full
+ * re-orthogonalisation (classical Gram–Schmidt, twice) and Rayleigh–Ritz on all basis vectors,
+ * thick-restarted from the top Ritz vectors when the basis is full. A·Q is kept next to Q, so the
+ * Ritz residuals are exact and a restart costs no operator application. Once the basis spans the
+ * whole space the answer is exact. Deterministic for a seed; k > m pads with zero pairs.
+ */
+export async function blockKrylovEigen(apply: BlockOperator, m: number, k: number, options: BlockKrylovOptions = {}): Promise<BlockKrylovResult> {
+  const kk = Math.min(k, m);
+  const tolerance = options.tolerance ?? 1e-9;
+  const maxPasses = Math.max(1, options.maxPasses ?? 300);
+  const b = Math.min(m, Math.max(1, Math.floor(options.blockSize ?? 4)));
+  const maxBasis = Math.min(m, Math.max(options.maxBasis ?? 30 * b, kk + 3 * b));
+  const keep = Math.min(maxBasis - b, kk + 2 * b);
+  const rng = createRng(options.seed ?? 0x5eed);
+  const q = new Float64Array(maxBasis * m);
+  const aq = new Float64Array(maxBasis * m);
+  let h = new Float64Array(maxBasis * maxBasis); // stride maxBasis
+  const block = new Float64Array(b * m);
+  for (let i = 0; i < b * m; i++) block[i] = rng.next() - 0.5;
+  let size = 0;
+  let cur = 0;
+  let curB = appendOrthonormal(q, m, size, block, b, b, rng.next);
+  size = curB;
+  let passes = 0;
+  const values = new Float64Array(k);
+  const vectors = new Float64Array(k * m);
+  const products = new Float64Array(kk * m);
+  for (;;) {
+    await apply(q.subarray(cur * m, (cur + curB) * m), curB, aq.subarray(cur * m, (cur + curB) * m));
+    passes++;
+    // New columns of H = QᵀAQ; the new diagonal block is symmetrised.
+    for (let j = cur; j < cur + curB; j++) {
+      for (let i = 0; i < size; i++) h[i * maxBasis + j] = dot(q, i * m, aq, j * m, m);
+    }
+    for (let j = cur; j < cur + curB; j++) {
+      for (let i = 0; i < cur; i++) h[j * maxBasis + i] = h[i * maxBasis + j];
+      for (let i = cur; i < j; i++) {
+        const s = 0.5 * (h[i * maxBasis + j] + h[j * maxBasis + i]);
+        h[i * maxBasis + j] = s;
+        h[j * maxBasis + i] = s;
+      }
+    }
+    const small = new Float64Array(size * size);
+    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) small[i * size + j] = h[i * maxBasis + j];
+    const ritz = await symmetricEigen(small, size, options.pacer);
+    // Top-k Ritz vectors and their products, and the residuals (not converged while the basis is smaller than k).
+    const top = Math.min(kk, size);
+    vectors.fill(0);
+    products.fill(0);
+    combine(q, m, ritz.vectors, size, top, vectors);
+    combine(aq, m, ritz.vectors, size, top, products);
+    const scale = Math.abs(ritz.values[0]);
+    let residual = top < kk ? Infinity : 0;
+    for (let j = 0; j < top; j++) {
+      let r2 = 0;
+      for (let c = 0; c < m; c++) {
+        const r = products[j * m + c] - ritz.values[j] * vectors[j * m + c];
+        r2 += r * r;
+      }
+      residual = Math.max(residual, scale > 0 ? Math.sqrt(r2) / scale : 0);
+    }
+    if (size >= m) residual = 0; // the basis spans the space: Rayleigh–Ritz is exact
+    options.onPass?.(passes, residual);
+    if (residual <= tolerance || (scale === 0 && top === kk) || passes >= maxPasses) {
+      for (let j = 0; j < top; j++) values[j] = ritz.values[j];
+      return { values, vectors, passes, residual };
+    }
+    // Next block: the new products made orthogonal to the whole basis (the Lanczos residual block).
+    block.set(aq.subarray(cur * m, (cur + curB) * m));
+    const nextB = curB;
+    orthogonalizeAgainst(block, nextB, q, size, m);
+    if (size + Math.min(b, m - size) > maxBasis) {
+      // Thick restart: keep the top Ritz vectors (with their products); the residual block stays
+      // orthogonal to them because it is orthogonal to the whole old basis.
+      const kept = Math.min(keep, size);
+      const y = new Float64Array(kept * m);
+      const ay = new Float64Array(kept * m);
+      combine(q, m, ritz.vectors, size, kept, y);
+      combine(aq, m, ritz.vectors, size, kept, ay);
+      q.fill(0);
+      aq.fill(0);
+      q.set(y);
+      aq.set(ay);
+      h = new Float64Array(maxBasis * maxBasis);
+      for (let i = 0; i < kept; i++) {
+        for (let j = i; j < kept; j++) {
+          const s = 0.5 * (dot(q, i * m, aq, j * m, m) + dot(q, j * m, aq, i * m, m));
+          h[i * maxBasis + j] = s;
+          h[j * maxBasis + i] = s;
+        }
+      }
+      size = kept;
+    }
+    const wanted = Math.min(b, m - size);
+    cur = size;
+    curB = appendOrthonormal(q, m, size, block, nextB, wanted, rng.next);
+    size += curB;
+    if (curB === 0) {
+      // No new direction could be found (round-off at a full basis): the current pairs stand.
+      for (let j = 0; j < top; j++) values[j] = ritz.values[j];
+      return { values, vectors, passes, residual };
+    }
+    if (options.pacer) await options.pacer.pace();
+  }
+}
+
+/** out[j] = Σ_i coef[j·size + i]·basis[i] for j < count (basis rows of length m). */
+function combine(basis: Float64Array, m: number, coef: Float64Array, size: number, count: number, out: Float64Array): void {
+  for (let j = 0; j < count; j++) {
+    const o = j * m;
+    for (let i = 0; i < size; i++) {
+      const s = coef[j * size + i];
+      if (s === 0) continue;
+      const bi = i * m;
+      for (let c = 0; c < m; c++) out[o + c] += s * basis[bi + c];
+    }
+  }
+}
+
+/** Removes from each of the b row vectors of `block` its components along q[0..size) (twice). */
+function orthogonalizeAgainst(block: Float64Array, b: number, q: Float64Array, size: number, m: number): void {
+  const coef = new Float64Array(size);
+  for (let j = 0; j < b; j++) {
+    const js = j * m;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < size; i++) coef[i] = dot(q, i * m, block, js, m);
+      for (let i = 0; i < size; i++) {
+        const s = coef[i];
+        const qi = i * m;
+        for (let c = 0; c < m; c++) block[js + c] -= s * q[qi + c];
+      }
+    }
+  }
+}
+
+/**
+ * Appends up to `wanted` orthonormal vectors to q after row `size`, taken from the b rows of
+ * `block` in order; a row whose direction is already in the basis is skipped, and random
+ * directions fill the rest. Returns how many were appended (`wanted`, unless the space is full).
+ */
+function appendOrthonormal(q: Float64Array, m: number, size: number, block: Float64Array, b: number, wanted: number, refill: () => number): number {
+  let added = 0;
+  for (let j = 0; j < b && added < wanted && size + added < m; j++) {
+    const row = (size + added) * m;
+    q.set(block.subarray(j * m, j * m + m), row);
+    if (orthonormalizeRow(q, m, row, size + added)) added++;
+  }
+  for (let attempt = 0; added < wanted && size + added < m && attempt < 6 * wanted; attempt++) {
+    const row = (size + added) * m;
+    for (let c = 0; c < m; c++) q[row + c] = refill() - 0.5;
+    if (orthonormalizeRow(q, m, row, size + added)) added++;
+  }
+  q.fill(0, (size + added) * m, Math.min(q.length, (size + added + 1) * m));
+  return added;
+}
+
+/** Makes q's row at `row` orthogonal to its first `count` rows (twice) and unit; false if it collapses. */
+function orthonormalizeRow(q: Float64Array, m: number, row: number, count: number): boolean {
+  const before = Math.sqrt(dot(q, row, q, row, m));
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < count; i++) {
+      const s = dot(q, i * m, q, row, m);
+      if (s === 0) continue;
+      for (let c = 0; c < m; c++) q[row + c] -= s * q[i * m + c];
+    }
+  }
+  const norm = Math.sqrt(dot(q, row, q, row, m));
+  if (!(norm > 1e-10 * before && norm > 1e-300)) return false;
+  for (let c = 0; c < m; c++) q[row + c] /= norm;
+  return true;
 }

@@ -6,18 +6,42 @@
 import { Worker } from "node:worker_threads";
 import { CancelledError, deserializeError, type SerializedError } from "../errors";
 import type { ReducerName } from "../types";
+import type { TransformJob } from "./transform";
 import type { ReduceContext, ReducerResult, VectorMatrix } from "./types";
 import { defaultWorkerScript } from "./workerScript";
 
 export { defaultWorkerScript };
 
-export type WorkerRequest = { name: ReducerName; data: Float32Array; n: number; dims: number; params: unknown; seed: number; threads?: number; workerScript: string };
+export type WorkerRequest = {
+  name: ReducerName;
+  data: Float32Array;
+  n: number;
+  dims: number;
+  params: unknown;
+  seed: number;
+  threads?: number;
+  workerScript: string;
+  /** Set: place `data` into this fitted layout (transform.ts) instead of fitting it. */
+  transform?: TransformJob;
+  /** Set: fit on this many sampled rows and place the rest (fitSample.ts). */
+  fitSample?: number;
+};
+
+/** What a worker does besides fitting every row: place into a fitted layout, or fit on a sample. */
+export type WorkerJob = Pick<WorkerRequest, "transform" | "fitSample">;
 export type WorkerReply =
   | { type: "progress"; phase: string; done: number; total: number }
-  | { type: "done"; coords: Float32Array; meta: Record<string, unknown> }
+  | ({ type: "done" } & ReducerResult)
   | { type: "error"; error: SerializedError };
 
 const ABORT_GRACE_MS = 2_000;
+
+/** The distinct, transferable (not shared) buffers under `arrays`, for postMessage's transfer list. */
+export function transferList(...arrays: (ArrayBufferView | undefined)[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a && !(a.buffer instanceof SharedArrayBuffer)) out.add(a.buffer as ArrayBuffer);
+  return [...out];
+}
 
 /** Copies into shared memory only when the caller did not already allocate it there. */
 export function toShared(data: Float32Array): Float32Array {
@@ -33,9 +57,12 @@ export function runReducerInWorker(
   params: unknown,
   ctx: ReduceContext,
   workerScript: string = defaultWorkerScript(),
+  job: WorkerJob = {},
 ): Promise<ReducerResult> {
   if (ctx.signal.aborted) return Promise.reject(new CancelledError());
   const request: WorkerRequest = { name, data: toShared(input.data), n: input.n, dims: input.dims, params, seed: ctx.seed, threads: ctx.threads, workerScript };
+  if (job.transform) request.transform = { ...job.transform, fitted: toShared(job.transform.fitted) };
+  if (job.fitSample !== undefined) request.fitSample = job.fitSample;
   const worker = new Worker(workerScript, { workerData: request });
   return new Promise<ReducerResult>((resolve, reject) => {
     let settled = false;
@@ -55,7 +82,10 @@ export function runReducerInWorker(
     ctx.signal.addEventListener("abort", onAbort, { once: true });
     worker.on("message", (m: WorkerReply) => {
       if (m.type === "progress") ctx.onProgress?.({ phase: m.phase, done: m.done, total: m.total });
-      else if (m.type === "done") finish(() => resolve({ coords: m.coords, meta: m.meta }));
+      else if (m.type === "done") {
+        const { type: _done, ...result } = m;
+        finish(() => resolve(result));
+      }
       else finish(() => reject(deserializeError(m.error)));
     });
     worker.on("error", (err) => finish(() => reject(err)));

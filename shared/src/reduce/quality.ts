@@ -34,7 +34,7 @@ function rowDistances(high: VectorMatrix, i: number, metric: Metric, norms: Floa
 }
 
 /** Indices of the k nearest 2-D neighbours of point i (self excluded), nearest first. */
-function lowNeighbours(low: Float32Array, n: number, i: number, k: number): Int32Array {
+export function lowNeighbours(low: Float32Array, n: number, i: number, k: number): Int32Array {
   const bestD = new Float64Array(k).fill(Infinity);
   const bestJ = new Int32Array(k).fill(-1);
   const xi = low[2 * i];

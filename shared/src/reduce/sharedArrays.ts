@@ -22,3 +22,15 @@ export function shareFloat32(data: Float32Array, shared: boolean): Float32Array 
   copy.set(data);
   return copy;
 }
+export function shareFloat64(data: Float64Array, shared: boolean): Float64Array {
+  if (!shared || data.buffer instanceof SharedArrayBuffer) return data;
+  const copy = sharedFloat64(data.length, true);
+  copy.set(data);
+  return copy;
+}
+export function shareInt32(data: Int32Array, shared: boolean): Int32Array {
+  if (!shared || data.buffer instanceof SharedArrayBuffer) return data;
+  const copy = sharedInt32(data.length, true);
+  copy.set(data);
+  return copy;
+}

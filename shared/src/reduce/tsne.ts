@@ -1,26 +1,49 @@
 /**
- * Barnes-Hut t-SNE following scikit-learn's schedule: sparse P over ⌊3·perplexity + 1⌋ neighbours,
- * 250 iterations of early exaggeration 12 with momentum 0.5, then momentum 0.8, delta-bar-delta
- * gains, learning rate "auto" = max(N / 12 / 4, 50), θ = 0.5, initial layout of std 1e-4.
+ * t-SNE with scikit-learn's / openTSNE's optimisation: sparse P over ⌊3·perplexity + 1⌋
+ * neighbours, 250 iterations of early exaggeration 12 with momentum 0.5, then momentum 0.8,
+ * delta-bar-delta gains, learning rate "auto" = max(N / 12 / 4, 50) (with the gradient's factor 4:
+ * openTSNE's max(N / 12, 200)), initial layout of std 1e-4.
+ *
+ * Speed: vectors wider than 50 dims are first projected on their top 50 principal axes (as Rtsne
+ * does) for the kNN search; repulsion is FFT-interpolated (tsneFft.ts, as FIt-SNE / openTSNE) from
+ * FFT_MIN_N points on, Barnes-Hut below; every per-point / per-row / per-grid-line step runs on the
+ * thread team (team.ts), and the layout is the same, bit for bit, for any number of threads.
  */
 import { InputError } from "../errors";
 import { createRng, type Rng } from "../random";
-import type { TsneParams } from "../types";
+import type { Metric, TsneParams } from "../types";
 import { knn } from "./knn";
 import { Pacer } from "./pacer";
-import { pcaInit } from "./pca";
-import { QuadTree } from "./quadtree";
-import { effectivePerplexity, jointProbabilities, tsneNeighbourCount } from "./tsneAffinities";
-import { attraction, klDivergence, repulsion } from "./tsneGradient";
+import { pcaInit, principalAxes } from "./pca";
+import { shareFloat32, shareInt32, sharedFloat32, sharedFloat64, sharedInt32 } from "./sharedArrays";
+import { Team } from "./team";
+import { buildAffinities, effectivePerplexity, tsneNeighbourCount, type Affinities } from "./tsneAffinities";
+import { FftRepulsion, planGrid, type FftOptions, type GridArgs } from "./tsneFft";
+import { forceChunks, klDivergence, REPULSION_FFT, REPULSION_TREE, type ForceArgs } from "./tsneGradient";
+import { allocateTree } from "./tsneTree";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./types";
 
 export const EARLY_EXAGGERATION = 12;
 export const EXPLORATION_ITERATIONS = 250;
-export const THETA = 0.5;
+/** Barnes-Hut opening angle, against each group's bounding box (≤ 0.7: a node then never acts on its own points). */
+export const THETA = 0.6;
+/**
+ * FFT repulsion when its grid is cheap: L²·log₂L ≤ FFT_COST_RATIO · N (measured: an L = 256 grid
+ * costs about as much as the group tree at N = 10,000). Early on, while the layout is small, that is
+ * the FFT; once it has grown, the tree.
+ */
+export const FFT_COST_RATIO = 60;
+/** Vectors wider than this are projected on their top principal axes before the kNN search. */
+export const PCA_DIMS = 50;
+export const FFT_OPTIONS: FftOptions = { maxBoxWidth: 1, minBoxes: 8 };
+/** Target length of one team call of the force step (abort latency, progress granularity). */
+const CALL_MS = 30;
+/** Nearest neighbours per point handed back as `neighbors` (the quality step scores k = 15). */
+const NEIGHBORS_KEPT = 15;
 const INITIAL_STD = 1e-4;
 const MIN_GAIN = 0.01;
-/** Points per repulsion chunk between clock checks (≈1–2 ms of work). */
-const REPULSION_CHUNK = 1024;
+/** Relative Lanczos residual for the 50-axis projection (it only has to preserve neighbourhoods). */
+const PCA_TOLERANCE = 1e-6;
 
 export function autoLearningRate(n: number): number {
   return Math.max(n / EARLY_EXAGGERATION / 4, 50);
@@ -36,24 +59,77 @@ function columnStd(y: Float64Array, n: number, axis: number): number {
 }
 
 /**
- * "pca": the first two principal components scaled so that the first has std 1e-4 (scikit-learn,
- * openTSNE); an axis with no spread at all gets seeded noise instead. "random": N(0, 1e-4²).
+ * "pca": the first two principal components (`pcaScores`, N×2, when already computed) scaled so
+ * that the first has std 1e-4 (scikit-learn, openTSNE); an axis with no spread at all gets seeded
+ * noise instead. "random": N(0, 1e-4²). Written into `y`.
  */
-async function initialLayout(input: VectorMatrix, init: TsneParams["init"], rng: Rng, ctx: ReduceContext): Promise<Float64Array> {
+async function initialLayout(input: VectorMatrix, init: TsneParams["init"], pcaScores: Float64Array | null, rng: Rng, ctx: ReduceContext, y: Float64Array): Promise<void> {
   const n = input.n;
   if (init === "pca") {
-    const y = await pcaInit(input, 2, ctx);
+    y.set(pcaScores ?? (await pcaInit(input, 2, ctx)));
     const std0 = columnStd(y, n, 0);
     if (std0 > 0) {
       const scale = INITIAL_STD / std0;
       for (let i = 0; i < y.length; i++) y[i] *= scale;
       if (columnStd(y, n, 1) === 0) for (let i = 0; i < n; i++) y[2 * i + 1] = INITIAL_STD * rng.normal();
-      return y;
+      return;
     }
   }
-  const y = new Float64Array(2 * n);
   for (let i = 0; i < y.length; i++) y[i] = INITIAL_STD * rng.normal();
-  return y;
+}
+
+/** What the kNN search runs on: the vectors themselves, or their projection on the top PCA_DIMS axes. */
+interface NeighbourInput {
+  input: VectorMatrix;
+  metric: Metric;
+  /** N×2 scores on the first two principal axes, when the projection was made. */
+  pcaScores: Float64Array | null;
+  /** Axes projected on (null: none). */
+  pcaDims: number | null;
+}
+
+/**
+ * Projects wide vectors on their top 50 principal axes. Euclidean: the 50 scores (distances
+ * between points lose only the discarded variance, as in Rtsne). Cosine and dot need the
+ * uncentred vectors: scores + the mean's projection, plus one coordinate for the part of the mean
+ * outside the 50 axes, so x̂ = μ + V·s exactly in 51 dims; the kNN then measures cos / dot of x̂.
+ * Manhattan is not preserved by a rotation: searched on the vectors as they are.
+ */
+async function neighbourInput(input: VectorMatrix, metric: Metric, pacer: Pacer, ctx: ReduceContext): Promise<NeighbourInput> {
+  const { n, dims } = input;
+  if (metric === "manhattan" || dims <= PCA_DIMS || n <= PCA_DIMS) return { input, metric, pcaScores: null, pcaDims: null };
+  const axes = await principalAxes(input, PCA_DIMS, pacer, { threads: ctx.threads, workerScript: ctx.workerScript, tolerance: PCA_TOLERANCE });
+  const { scores, components, mean } = axes;
+  const k = PCA_DIMS;
+  const pcaScores = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    pcaScores[2 * i] = scores[i * k];
+    pcaScores[2 * i + 1] = scores[i * k + 1];
+  }
+  const shared = (ctx.threads ?? 1) > 1;
+  if (metric === "euclidean") {
+    const data = sharedFloat32(n * k, shared);
+    for (let i = 0; i < n * k; i++) data[i] = scores[i];
+    return { input: { data, n, dims: k }, metric, pcaScores, pcaDims: k };
+  }
+  const meanOnAxes = new Float64Array(k);
+  let meanSq = 0;
+  for (let c = 0; c < dims; c++) meanSq += mean[c] * mean[c];
+  let onAxesSq = 0;
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let c = 0; c < dims; c++) s += components[j * dims + c] * mean[c];
+    meanOnAxes[j] = s;
+    onAxesSq += s * s;
+  }
+  const outside = Math.sqrt(Math.max(0, meanSq - onAxesSq));
+  const wide = k + 1;
+  const data = sharedFloat32(n * wide, shared);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) data[i * wide + j] = scores[i * k + j] + meanOnAxes[j];
+    data[i * wide + k] = outside;
+  }
+  return { input: { data, n, dims: wide }, metric, pcaScores, pcaDims: k };
 }
 
 export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<ReducerResult> => {
@@ -66,66 +142,155 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
   const iterations = Math.max(1, Math.floor(params.iterations));
   const exploration = Math.min(EXPLORATION_ITERATIONS, iterations);
 
-  const graph = await knn(input, tsneNeighbourCount(n, perplexity), params.metric, ctx);
-  pacer.progress("graph", 0, 1);
-  await pacer.yieldNow();
-  const p = await jointProbabilities(graph, n, perplexity, params.metric, pacer);
-  pacer.progress("graph", 1, 1);
-  await pacer.yieldNow();
+  const search = await neighbourInput(input, params.metric, pacer, ctx);
+  const graph = await knn(search.input, tsneNeighbourCount(n, perplexity), search.metric, ctx);
+  const k = graph.k;
+  search.input = input; // the projection is no longer needed
+  const neighbors = nearestColumns(graph.indices, n, k, Math.min(k, NEIGHBORS_KEPT));
 
-  const rng = createRng(ctx.seed);
-  const y = await initialLayout(input, params.init, rng, ctx);
-  const update = new Float64Array(2 * n);
-  const gains = new Float64Array(2 * n).fill(1);
-  const pos = new Float64Array(2 * n);
-  const neg = new Float64Array(2 * n);
-  const tree = new QuadTree();
+  const team = await Team.create(ctx.threads ?? 1, ctx.workerScript);
+  try {
+    pacer.progress("graph", 0, 1);
+    await pacer.yieldNow();
+    const p = await buildAffinities(shareInt32(graph.indices, team.shared), shareFloat32(graph.distances, team.shared), n, k, perplexity, search.metric, team, pacer);
+    await pacer.yieldNow();
 
-  const repulsionAndZ = async (): Promise<number> => {
-    tree.build(y, n);
-    tree.summarize(THETA);
-    neg.fill(0);
-    let sumQ = 0;
-    for (let start = 0; start < n; start += REPULSION_CHUNK) {
-      sumQ += repulsion(tree, y, start, Math.min(n, start + REPULSION_CHUNK), neg);
+    const y = sharedFloat64(2 * n, team.shared);
+    await initialLayout(input, params.init, search.pcaScores, createRng(ctx.seed), ctx, y);
+    search.pcaScores = null;
+    const update = sharedFloat64(2 * n, team.shared);
+    const gains = sharedFloat64(2 * n, team.shared).fill(1);
+    const pos = sharedFloat64(2 * n, team.shared);
+    const rep = sharedFloat64(2 * n, team.shared);
+    const zTerm = sharedFloat64(n, team.shared);
+    const bounds = sharedFloat64(4 * team.size, team.shared);
+    const fft = new FftRepulsion(n, team, FFT_OPTIONS);
+    const tree = allocateTree(n, team.shared);
+    const control = sharedInt32(2, team.shared);
+    const calls = new CallSizer(team.size);
+    const stats = { fft: 0, tree: 0 };
+    let box = layoutBounds(y, n);
+
+    /** Attraction into `pos`, repulsion into `rep`; returns Z (summed in index order: the same for any thread count). */
+    const gradient = async (): Promise<number> => {
+      const plan = planGrid(box[0], box[1], box[2], box[3], FFT_OPTIONS.maxBoxWidth, FFT_OPTIONS.minBoxes);
+      const mode = plan.size * plan.size * Math.log2(plan.size) <= FFT_COST_RATIO * n ? REPULSION_FFT : REPULSION_TREE;
+      const grid = mode === REPULSION_FFT ? await fft.convolve(y, box[0], box[1], box[2], box[3]) : noGrid(y);
+      if (mode === REPULSION_FFT) stats.fft++;
+      else stats.tree++;
+      const args: ForceArgs = { ...grid, ...affinityArrays(p), ...tree, pos, rep, zTerm, mode, boxOf: fft.boxOf, control, callEnd: 0, buildTree: mode === REPULSION_TREE, theta: THETA };
+      control[1] = mode === REPULSION_TREE ? 0 : 1;
+      let chunks = forceChunks(n, mode);
+      for (let start = 0; start < chunks.total; ) {
+        args.callEnd = Math.min(chunks.total, start + calls.size);
+        control[0] = start;
+        await calls.timed(args.callEnd - start, () => team.run("tsneForces", args as never));
+        start = args.callEnd;
+        args.buildTree = false;
+        if (mode === REPULSION_TREE) chunks = forceChunks(n, mode, tree.counts[1]); // the real group count, once built
+        await pacer.pace();
+      }
+      let sumQ = 0;
+      for (let i = 0; i < n; i++) sumQ += zTerm[i];
+      return sumQ;
+    };
+
+    for (let it = 0; it < iterations; it++) {
+      const exaggeration = it < exploration ? EARLY_EXAGGERATION : 1;
+      const momentum = it < exploration ? 0.5 : 0.8;
+      const sumQ = await gradient();
+      await pacer.pace();
+      const invZ = sumQ > 0 ? 1 / sumQ : 0;
+      await team.run("tsneUpdate", { y, pos, rep, update, gains, bounds, n, exaggeration, momentum, learningRate, invZ, minGain: MIN_GAIN });
+      box = mergeBounds(bounds, team.size);
+      if (process.env.TSNE_DEBUG && it % 50 === 0) console.error(`it ${it} box ${box.map((v) => v.toFixed(2)).join(" ")} L ${fft.plan?.size} spectra ${fft.spectra} fft ${stats.fft} tree ${stats.tree} t ${performance.now().toFixed(0)}`);
+      pacer.progress("embed", it + 1, iterations);
       await pacer.pace();
     }
-    return sumQ;
-  };
 
-  for (let it = 0; it < iterations; it++) {
-    const exaggeration = it < exploration ? EARLY_EXAGGERATION : 1;
-    const momentum = it < exploration ? 0.5 : 0.8;
-    const sumQ = await repulsionAndZ();
-    attraction(p, y, pos);
-    const invZ = sumQ > 0 ? 1 / sumQ : 0;
-    for (let c = 0; c < 2 * n; c++) {
-      const grad = 4 * (exaggeration * pos[c] - neg[c] * invZ);
-      // Delta-bar-delta: grow the step while the direction holds, shrink it when it flips.
-      gains[c] = update[c] * grad < 0 ? gains[c] + 0.2 : Math.max(gains[c] * 0.8, MIN_GAIN);
-      update[c] = momentum * update[c] - learningRate * gains[c] * grad;
-      y[c] += update[c];
-    }
-    pacer.progress("embed", it + 1, iterations);
-    await pacer.pace();
+    const repulsionIterations = { fft: stats.fft, bh: stats.tree };
+    const klDiv = klDivergence(p, y, await gradient());
+    const coords = new Float32Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) coords[i] = y[i];
+    return {
+      coords,
+      neighbors,
+      meta: {
+        perplexity,
+        learning_rate: learningRate,
+        iterations,
+        kl_divergence: klDiv,
+        metric: params.metric,
+        init: params.init,
+        early_exaggeration: EARLY_EXAGGERATION,
+        repulsion: repulsionIterations.fft === 0 ? "bh" : repulsionIterations.bh === 0 ? "fft" : "fft+bh",
+        // Iterations whose repulsion came from FFT interpolation / from the Barnes-Hut group tree.
+        repulsion_iterations: repulsionIterations,
+        theta: THETA,
+        fft_max_box_width: FFT_OPTIONS.maxBoxWidth,
+        knn: graph.method,
+        n_neighbors: k,
+        pca_dims: search.pcaDims,
+        threads: team.size,
+      },
+    };
+  } finally {
+    await team.close();
   }
-
-  const klDiv = klDivergence(p, y, await repulsionAndZ());
-  const coords = new Float32Array(2 * n);
-  for (let i = 0; i < 2 * n; i++) coords[i] = y[i];
-  return {
-    coords,
-    meta: {
-      perplexity,
-      learning_rate: learningRate,
-      iterations,
-      kl_divergence: klDiv,
-      metric: params.metric,
-      init: params.init,
-      early_exaggeration: EARLY_EXAGGERATION,
-      theta: THETA,
-      knn: graph.method,
-      n_neighbors: graph.k,
-    },
-  };
 };
+
+/** The first `kept` columns of the N×k nearest-first neighbour table (P's rows get re-sorted by index). */
+function nearestColumns(indices: Int32Array, n: number, k: number, kept: number): { indices: Int32Array; k: number } {
+  const out = new Int32Array(n * kept);
+  for (let i = 0; i < n; i++) out.set(indices.subarray(i * k, i * k + kept), i * kept);
+  return { indices: out, k: kept };
+}
+
+function affinityArrays(p: Affinities): Pick<ForceArgs, "n" | "k" | "indices" | "values" | "revStart" | "revSrc" | "revVal"> {
+  return { n: p.n, k: p.k, indices: p.indices, values: p.values, revStart: p.revStart, revSrc: p.revSrc, revVal: p.revVal };
+}
+
+function noGrid(y: Float64Array): GridArgs {
+  return { y, gridA: y, gridB: y, size: 0, boxes: 0, boxWidth: 0, x0: 0, y0: 0, cx: 0, cy: 0 };
+}
+
+/**
+ * How many chunks one team call takes: about CALL_MS of work, learned from the calls so far, so
+ * an abort is seen within that and progress keeps moving. Results do not depend on it.
+ */
+class CallSizer {
+  size: number;
+  constructor(private readonly parts: number) {
+    this.size = 8 * parts;
+  }
+  async timed(chunks: number, call: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    await call();
+    const perChunk = Math.max(performance.now() - started, 0.05) / chunks;
+    this.size = Math.max(this.parts, Math.min(4 * this.size, Math.floor(CALL_MS / perChunk)));
+  }
+}
+
+function layoutBounds(y: Float64Array, n: number): [number, number, number, number] {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const a = y[2 * i];
+    const b = y[2 * i + 1];
+    if (a < minX) minX = a;
+    if (a > maxX) maxX = a;
+    if (b < minY) minY = b;
+    if (b > maxY) maxY = b;
+  }
+  return [minX, maxX, minY, maxY];
+}
+
+function mergeBounds(bounds: Float64Array, parts: number): [number, number, number, number] {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (let p = 0; p < parts; p++) {
+    minX = Math.min(minX, bounds[4 * p]);
+    maxX = Math.max(maxX, bounds[4 * p + 1]);
+    minY = Math.min(minY, bounds[4 * p + 2]);
+    maxY = Math.max(maxY, bounds[4 * p + 3]);
+  }
+  return [minX, maxX, minY, maxY];
+}

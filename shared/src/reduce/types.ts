@@ -2,7 +2,7 @@
  * The one interface every reducer implements (STYLE.md habit 3):
  * `(input, params, ctx) => Promise<ReducerResult>`; seeded; stops between epochs on abort.
  */
-import type { ReducerName } from "../types";
+import type { LayoutQuality, ReducerName } from "../types";
 
 /** Row-major N×D matrix. `data` may live in a SharedArrayBuffer. */
 export interface VectorMatrix {
@@ -38,6 +38,12 @@ export interface ReducerResult {
   coords: Float32Array;
   /** What the run records: effective params, explained variance, KL divergence… */
   meta: Record<string, unknown>;
+  /** The high-D kNN graph the reducer built (N×k, self excluded, nearest first), reused by the quality step. */
+  neighbors?: { indices: Int32Array; k: number };
+  /** Set by the quality step (layoutQuality.ts), never by a reducer: the run's `meta.quality`. */
+  quality?: LayoutQuality;
+  /** Set by the quality step: per-point neighbour preservation in [0, 1] (N values), when affordable. */
+  neighborPreservation?: Float32Array;
 }
 
 export type Reducer<P> = (input: VectorMatrix, params: P, ctx: ReduceContext) => Promise<ReducerResult>;

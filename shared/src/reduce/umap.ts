@@ -14,6 +14,8 @@ import { fuzzySimplicialSet } from "./fuzzyGraph";
 import { knn } from "./knn";
 import { Pacer } from "./pacer";
 import { pcaInit } from "./pca";
+import { shareFloat64 } from "./sharedArrays";
+import { Team } from "./team";
 import type { Reducer, ReducerResult, VectorMatrix, ReduceContext } from "./types";
 import { layoutEdges, optimizeLayout } from "./umapLayout";
 
@@ -28,9 +30,9 @@ const SPREAD = 1;
  * umap-learn's init="pca": PCA scores scaled to a max |coordinate| of 10 plus a little noise, then
  * every axis stretched to [0, 10]. Falls back to uniform random when the data has no spread at all.
  */
-async function initialLayout(input: VectorMatrix, rng: Rng, ctx: ReduceContext): Promise<Float64Array> {
+async function initialLayout(input: VectorMatrix, rng: Rng, ctx: ReduceContext, team: Team): Promise<Float64Array> {
   const n = input.n;
-  const y = await pcaInit(input, 2, ctx);
+  const y = await pcaInit(input, 2, ctx, { team });
   let maxAbs = 0;
   for (let i = 0; i < y.length; i++) maxAbs = Math.max(maxAbs, Math.abs(y[i]));
   if (maxAbs > 0) {
@@ -63,21 +65,26 @@ export const umap: Reducer<UmapParams> = async (input, params, ctx): Promise<Red
   const { a, b } = findABParams(SPREAD, params.min_dist);
   const meta: Record<string, unknown> = { n_neighbors: nNeighbors, min_dist: params.min_dist, metric: params.metric, n_epochs: nEpochs, init: "pca", a, b };
 
-  const graph = await knn(input, nNeighbors - 1, params.metric, ctx);
-  meta.knn = graph.method;
-  pacer.progress("graph", 0, 1);
-  await pacer.yieldNow();
-  const fuzzy = await fuzzySimplicialSet(graph, n, nNeighbors, params.metric, pacer);
-  const edges = layoutEdges(fuzzy, nEpochs);
-  pacer.progress("graph", 1, 1);
-  await pacer.yieldNow();
+  const team = await Team.create(ctx.threads ?? 1, ctx.workerScript);
+  try {
+    meta.threads = team.size;
+    const graph = await knn(input, nNeighbors - 1, params.metric, ctx, { team });
+    meta.knn = graph.method;
+    pacer.progress("graph", 0, 1);
+    await pacer.yieldNow();
+    const fuzzy = await fuzzySimplicialSet(graph, n, nNeighbors, params.metric, pacer);
+    const edges = layoutEdges(fuzzy, nEpochs);
+    pacer.progress("graph", 1, 1);
+    await pacer.yieldNow();
 
-  const rng = createRng(ctx.seed);
-  const embedding = await initialLayout(input, rng, ctx);
-  await pacer.yieldNow();
-  await optimizeLayout(embedding, edges, { nEpochs, a, b }, rng, pacer, (epoch) => pacer.progress("embed", epoch, nEpochs));
-
-  const coords = new Float32Array(2 * n);
-  for (let i = 0; i < 2 * n; i++) coords[i] = embedding[i];
-  return { coords, meta };
+    const rng = createRng(ctx.seed);
+    const embedding = shareFloat64(await initialLayout(input, rng, ctx, team), team.shared);
+    await pacer.yieldNow();
+    await optimizeLayout(embedding, edges, { nEpochs, a, b }, ctx.seed, team, pacer, (epoch) => pacer.progress("embed", epoch, nEpochs));
+    const coords = new Float32Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) coords[i] = embedding[i];
+    return { coords, meta, neighbors: { indices: graph.indices, k: graph.k } };
+  } finally {
+    await team.close();
+  }
 };

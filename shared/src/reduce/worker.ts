@@ -1,9 +1,17 @@
-/** Worker-thread entry (bundled as dist/reduce-worker.js): runs one reducer and reports back, or serves as a thread-team member. */
+/**
+ * Worker-thread entry (bundled as dist/reduce-worker.js): runs one reducer (on every row, or on a
+ * sample with the rest placed, or places points into a fitted layout) and reports back, or serves
+ * as a thread-team member.
+ */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { serializeError } from "../errors";
-import { REDUCER_IMPLS } from "./index";
+import { reduceOnSample } from "./fitSample";
+import { reduceWithQuality } from "./layoutQuality";
+import { transferList } from "./pool";
 import type { WorkerReply, WorkerRequest } from "./pool";
 import { serveTeamMember, TEAM_ROLE } from "./team";
+import { runTransformJob } from "./transform";
+import type { ReduceProgress, ReducerResult } from "./types";
 
 const port = parentPort;
 if (!port) throw new Error("reduce-worker must run in a worker thread");
@@ -17,16 +25,25 @@ function runRequest(port: MessagePort, request: WorkerRequest): void {
     if (m.type === "abort") controller.abort();
   });
   const post = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-  REDUCER_IMPLS[request.name]({ data: request.data, n: request.n, dims: request.dims }, request.params as never, {
+  const input = { data: request.data, n: request.n, dims: request.dims };
+  const ctx = {
     signal: controller.signal,
     seed: request.seed,
     threads: request.threads,
     workerScript: request.workerScript,
-    onProgress: (p) => post({ type: "progress", ...p }),
-  }).then(
-    (result) => {
+    onProgress: (p: ReduceProgress) => post({ type: "progress", ...p }),
+  };
+  const work = request.transform
+    ? runTransformJob(request.transform, input, ctx)
+    : request.fitSample !== undefined
+      ? reduceOnSample(request.name, input, request.params, request.fitSample, ctx)
+      : reduceWithQuality(request.name, input, request.params, ctx);
+  work.then(
+    (result: ReducerResult) => {
       const coords = result.coords.buffer instanceof SharedArrayBuffer ? Float32Array.from(result.coords) : result.coords;
-      post({ type: "done", coords, meta: result.meta }, [coords.buffer as ArrayBuffer]);
+      const { neighbors, quality, neighborPreservation } = result;
+      // Moved, not copied: every array's buffer is transferred (shared ones are shared already).
+      post({ type: "done", coords, meta: result.meta, neighbors, quality, neighborPreservation }, transferList(coords, neighbors?.indices, neighborPreservation));
     },
     (err: unknown) => post({ type: "error", error: serializeError(err) }),
   );

@@ -24,7 +24,7 @@ const LEGEND_WIDTH = 220;
 const MAX_LEGEND_ROWS = 14;
 
 /** Splats each point as a small disc into an RGBA buffer over a transparent background. */
-export function rasterizePoints(x: Float32Array, y: Float32Array, codes: Uint8Array, width: number, height: number): Uint8Array {
+export function rasterizePoints(x: Float32Array, y: Float32Array, codes: Uint8Array, width: number, height: number, legend: readonly LegendEntry[] = []): Uint8Array {
   const n = x.length;
   const rgba = new Float32Array(width * height * 4);
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
@@ -42,6 +42,7 @@ export function rasterizePoints(x: Float32Array, y: Float32Array, codes: Uint8Ar
   const radius = n > 200_000 ? 0.8 : n > 20_000 ? 1.3 : n > 2_000 ? 2 : 3;
   const alpha = n > 200_000 ? 0.25 : n > 20_000 ? 0.5 : 0.85;
   const colors = Array.from({ length: 256 }, (_, i) => hexToRgb(categoryColor(i)).map((c) => c / 255));
+  for (const e of legend) if (e.color && e.index >= 0 && e.index < 256) colors[e.index] = hexToRgb(legendColor(e)).map((c) => c / 255);
   const r = Math.ceil(radius);
   for (let i = 0; i < n; i++) {
     const cx = offX + (x[i] - minX) * scale;
@@ -74,6 +75,11 @@ export function rasterizePoints(x: Float32Array, y: Float32Array, codes: Uint8Ar
   return out;
 }
 
+/** An entry's own colour (ordered fields) if it is a plain hex colour, else the palette's. */
+function legendColor(e: LegendEntry): string {
+  return e.color && /^#[0-9a-fA-F]{6}$/.test(e.color) ? e.color : categoryColor(e.index);
+}
+
 function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string);
 }
@@ -90,13 +96,13 @@ export function renderPlotPng(input: StaticPlotInput): Buffer {
   const fg = input.dark ? "#e6e6e6" : "#222222";
   const muted = input.dark ? "#9a9a9a" : "#666666";
   const bg = input.dark ? "#1e1e1e" : "#ffffff";
-  const points = encodePng(rasterizePoints(input.x, input.y, input.codes, plotW, plotH), plotW, plotH);
+  const points = encodePng(rasterizePoints(input.x, input.y, input.codes, plotW, plotH, input.legend), plotW, plotH);
   const rows = input.legend.slice(0, MAX_LEGEND_ROWS);
   const hidden = input.legend.length - rows.length;
   const legend = rows
     .map(
       (e, i) =>
-        `<rect x="${plotW + 12}" y="${56 + i * 20}" width="12" height="12" rx="2" fill="${categoryColor(e.index)}"/>` +
+        `<rect x="${plotW + 12}" y="${56 + i * 20}" width="12" height="12" rx="2" fill="${legendColor(e)}"/>` +
         `<text x="${plotW + 30}" y="${66 + i * 20}" font-size="12" fill="${fg}">${escapeXml(truncate(e.label, 24))} <tspan fill="${muted}">${e.count}</tspan></text>`,
     )
     .join("");

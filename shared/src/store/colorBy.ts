@@ -5,6 +5,7 @@
  */
 import { AGE_BUCKET_DAYS, AGE_BUCKETS, OTHER_LABEL, OVERFLOW_INDEX, UNKNOWN_LABEL } from "../categories";
 import { InputError } from "../errors";
+import { NEIGHBOR_PRESERVATION, preservationColors, preservationLabelSql } from "../qualityField";
 import { BUILTIN_COLOR_BY, type ColorBy, type LegendEntry } from "../types";
 import type { DuckDBValue } from "./duckdb";
 
@@ -37,7 +38,15 @@ export interface LabelSql {
   /** A VARCHAR expression over a `points` row. */
   expr: string;
   params: Record<string, DuckDBValue>;
+  /** Ordered fields (buckets): codes and legend follow the labels' own order instead of their counts. */
+  ordered?: boolean;
+  /** Colour per label for fields with their own palette. */
+  colors?: Record<string, string>;
 }
+
+const RANK_ORDER = "count(*) DESC, label ASC";
+/** Ordered fields' labels sort as plain strings in their own order (see qualityField.ts). */
+const ORDERED_RANK_ORDER = "label ASC";
 
 /** The label of each point for `colorBy`; InputError for a name that is neither builtin nor a field path. */
 export function labelSql(colorBy: ColorBy, now: Date): LabelSql {
@@ -53,6 +62,8 @@ export function labelSql(colorBy: ColorBy, now: Date): LabelSql {
       return { expr: "filetype", params: {} };
     case "age_bucket":
       return { expr: ageBucketSql(), params: { now_us: BigInt(now.getTime()) * 1000n } };
+    case NEIGHBOR_PRESERVATION:
+      return { expr: preservationLabelSql("neighbor_preservation", UNKNOWN_LABEL), params: {}, ordered: true, colors: preservationColors(UNKNOWN_LABEL) };
   }
   if (!isFieldPath(colorBy)) {
     throw new InputError(
@@ -75,7 +86,7 @@ export function codedLabelsSql(label: LabelSql): string {
   return `WITH labelled AS (
       SELECT "row", ${label.expr} AS label FROM points WHERE run_id = $run
     ), ranked AS (
-      SELECT label, count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, label ASC) - 1 AS rank
+      SELECT label, count(*) AS n, row_number() OVER (ORDER BY ${label.ordered ? ORDERED_RANK_ORDER : RANK_ORDER}) - 1 AS rank
       FROM labelled GROUP BY label
     )
     SELECT l."row", l.label, r.n, CAST(least(r.rank, ${OVERFLOW_INDEX}) AS UTINYINT) AS code
@@ -89,7 +100,7 @@ export function codedLabelsSql(label: LabelSql): string {
  */
 export function legendSql(label: LabelSql): string {
   return `WITH ranked AS (
-      SELECT ${label.expr} AS label, count(*) AS n, row_number() OVER (ORDER BY count(*) DESC, label ASC) - 1 AS rank
+      SELECT ${label.expr} AS label, count(*) AS n, row_number() OVER (ORDER BY ${label.ordered ? ORDERED_RANK_ORDER : RANK_ORDER}) - 1 AS rank
       FROM points WHERE run_id = $run GROUP BY 1
     )
     SELECT least(rank, ${OVERFLOW_INDEX}) AS idx, CASE WHEN rank < ${OVERFLOW_INDEX} THEN label ELSE ${sqlString(OTHER_LABEL)} END AS label,
@@ -97,6 +108,10 @@ export function legendSql(label: LabelSql): string {
     FROM ranked GROUP BY 1, 2 ORDER BY 1`;
 }
 
-export function toLegend(rows: { idx: number | bigint; label: string; n: number | bigint }[]): LegendEntry[] {
-  return rows.map((r) => ({ index: Number(r.idx), label: r.label, count: Number(r.n) }));
+export function toLegend(rows: { idx: number | bigint; label: string; n: number | bigint }[], colors?: Record<string, string>): LegendEntry[] {
+  return rows.map((r) => {
+    const entry: LegendEntry = { index: Number(r.idx), label: r.label, count: Number(r.n) };
+    const color = colors && Object.prototype.hasOwnProperty.call(colors, r.label) ? colors[r.label] : undefined;
+    return color ? { ...entry, color } : entry;
+  });
 }

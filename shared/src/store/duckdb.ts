@@ -71,6 +71,14 @@ export class Db {
     });
   }
 
+  /** Streams a query's result chunk by chunk to `onChunk` (bulk numeric reads through the C API). */
+  eachChunk(sql: string, params: SqlParams | undefined, onChunk: (chunk: DuckDBDataChunk) => void): Promise<void> {
+    return this.serial(async () => {
+      const result = await this.conn.stream(sql, params);
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) onChunk(chunk);
+    });
+  }
+
   /**
    * Runs `fn` inside BEGIN/COMMIT, rolling back on any error. `fn` must use `tx` (the same
    * connection, outside the serial queue) so that nothing else interleaves.

@@ -1,7 +1,8 @@
 /**
- * The colour-by choices of a run: the four builtins plus payload field paths (top-level keys, and
+ * The colour-by choices of a run: the four builtins, the layout-quality field, plus payload field paths (top-level keys, and
  * one level into objects as "a.b"), each with the number of distinct labels it would give.
  */
+import { NEIGHBOR_PRESERVATION } from "../qualityField";
 import { BUILTIN_COLOR_BY } from "../types";
 import { isFieldPath, jsonPathOf, labelSql } from "./colorBy";
 import type { Db } from "./duckdb";
@@ -19,6 +20,16 @@ export async function builtinFields(db: Db, runId: string, now: Date): Promise<F
     { run: runId, ...age.params },
   );
   return BUILTINS.map((name) => ({ name, distinct: Number(counts[0][name]) }));
+}
+
+/** The layout-quality field, when the run stored per-point values: its bucket count. */
+export async function qualityFields(db: Db, runId: string): Promise<FieldInfo[]> {
+  const label = labelSql(NEIGHBOR_PRESERVATION, new Date());
+  const rows = await db.all<{ stored: bigint; distinct: bigint }>(
+    `SELECT count(neighbor_preservation) AS stored, count(DISTINCT ${label.expr}) AS distinct FROM points WHERE run_id = $run`,
+    { run: runId, ...label.params },
+  );
+  return Number(rows[0].stored) > 0 ? [{ name: NEIGHBOR_PRESERVATION, distinct: Number(rows[0].distinct) }] : [];
 }
 
 /** A key usable as one segment of a field path. */
@@ -53,7 +64,7 @@ export async function payloadFields(db: Db, runId: string): Promise<FieldInfo[]>
   );
   const names: string[] = [];
   for (let i = 0; i < top.length; i++) {
-    if (!BUILTINS.includes(top[i])) names.push(top[i]); // the builtin of that name wins
+    if (!BUILTINS.includes(top[i]) && top[i] !== NEIGHBOR_PRESERVATION) names.push(top[i]); // the builtin of that name wins
     if (!objects[0][`o${i}`]) continue;
     const nested = await db.all<{ k: string }>(
       `SELECT DISTINCT unnest(json_keys(payload, '${jsonPathOf(top[i])}')) AS k FROM points WHERE run_id = $run ORDER BY 1`,

@@ -23,6 +23,10 @@ export function checkCompletedRunData(data: CompletedRunData): number {
   for (let i = 0; i < n; i++) {
     if (typeof data.ids[i] !== "string") throw new InputError(`point id at row ${i} is not a string`, "ids");
   }
+  const preservation = data.neighborPreservation;
+  if (preservation !== undefined && preservation !== null && (!(preservation instanceof Float32Array) || preservation.length !== n)) {
+    throw new InputError(`neighborPreservation must be a Float32Array of ${n} values`, "neighborPreservation");
+  }
   if (data.vectors) {
     const { data: vec, dims } = data.vectors;
     if (!Number.isInteger(dims) || dims < 1) throw new InputError("vectors.dims must be a positive integer", "vectors");
@@ -60,6 +64,8 @@ function pointColumns(runId: string, data: CompletedRunData, start: number, coun
   const filetypes: string[] = new Array(count);
   const texts: (string | null)[] = new Array(count);
   const payloads: (string | null)[] = new Array(count);
+  const preservation = new Float32Array(count);
+  const hasPreservation = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const row = start + i;
     const c = extractPointColumns(data.ids[row], data.payloads[row]);
@@ -83,6 +89,11 @@ function pointColumns(runId: string, data: CompletedRunData, start: number, coun
     filetypes[i] = c.filetype;
     texts[i] = c.text;
     payloads[i] = payloadJson(data.payloads[row], row);
+    const kept = data.neighborPreservation?.[row];
+    if (kept !== undefined && Number.isFinite(kept)) {
+      preservation[i] = kept;
+      hasPreservation[i] = 1;
+    }
   }
   const text = (values: readonly (string | null)[]): BulkColumn => ({ kind: "varchar", values });
   return [
@@ -101,6 +112,7 @@ function pointColumns(runId: string, data: CompletedRunData, start: number, coun
     text(filetypes),
     text(texts),
     text(payloads),
+    { kind: "float32", values: preservation, valid: hasPreservation },
   ];
 }
 

@@ -66,6 +66,12 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: "per-point neighbour preservation (layout quality)",
+    // NULL for runs stored before (and for runs too large to score every point): colour-by shows "unknown".
+    statements: ["ALTER TABLE points ADD COLUMN neighbor_preservation FLOAT"],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -12,11 +12,12 @@ import { codedLabelsSql, labelSql, legendSql, toLegend } from "./colorBy";
 import { defaultStorePath } from "./defaultPath";
 import { Db, duck, type DuckDBConnection, type DuckDBValue } from "./duckdb";
 import { exportRun } from "./export";
-import { builtinFields, payloadFields } from "./fields";
+import { builtinFields, payloadFields, qualityFields } from "./fields";
 import { DEFAULT_SEARCH_LIMIT, pointDetail, pointVector, rowsOfPointIds, searchRows, selectRows, similarRows } from "./pointQueries";
 import { checkCompletedRunData, loadPoints } from "./points";
 import { checkReducer, jsonObject, RUN_COLUMNS, toRunRecord, validateNewRun, validatePatch, type RunRow } from "./runRows";
 import { migrate, schemaVersion, SCHEMA_VERSION } from "./schema";
+import { readVectorRows } from "./vectorRows";
 import type { CategoryCodes, CompletedRunData, ExportOptions, FieldInfo, NewRun, PointDetail, RunPatch } from "./types";
 
 export type { CategoryCodes, CompletedRunData, ExportOptions, FieldInfo, NewRun, PointDetail, RunPatch } from "./types";
@@ -221,7 +222,7 @@ export class Store {
     const label = labelSql(colorBy, now);
     const run = await this.requireRun(runId);
     const params = { run: run.id, ...label.params };
-    const legend = toLegend(await this.live().all<{ idx: bigint; label: string; n: bigint }>(legendSql(label), params));
+    const legend = toLegend(await this.live().all<{ idx: bigint; label: string; n: bigint }>(legendSql(label), params), label.colors);
     const cols = await this.live().columns(`SELECT "row", code FROM (${codedLabelsSql(label)}) ORDER BY "row"`, params);
     const rows = cols.row as number[];
     const codeValues = cols.code as number[];
@@ -240,7 +241,7 @@ export class Store {
       payload = await payloadFields(this.live(), run.id);
       this.payloadFieldCache.set(run.id, payload);
     }
-    return [...builtins, ...payload];
+    return [...builtins, ...(await qualityFields(this.live(), run.id)), ...payload];
   }
 
   /** The chunk-table rows for `rows`, in request order, duplicates dropped, unknown rows in `missing`. One query. */
@@ -259,6 +260,15 @@ export class Store {
   async vector(runId: string, row: number): Promise<Float32Array | null> {
     const run = await this.requireRun(runId);
     return pointVector(this.live(), run.id, row);
+  }
+
+  /**
+   * The stored vectors of `rows` (ascending; null = every row), row-major in one Float32Array of
+   * `dims` values per row; null when the run did not keep vectors for all of them.
+   */
+  async vectors(runId: string, dims: number, rows: Uint32Array | null = null): Promise<Float32Array | null> {
+    const run = await this.requireRun(runId);
+    return readVectorRows(this.live(), run.id, run.point_count, dims, rows);
   }
 
   /** The k most cosine-similar points of the run to `row` (exact, over stored vectors), excluding the row itself. */

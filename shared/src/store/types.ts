@@ -32,6 +32,8 @@ export interface CompletedRunData {
   payloads: Payload[];
   /** 2N values, x and y interleaved. */
   coords: Float32Array;
+  /** Per-point neighbour preservation in [0, 1] (N values); absent → NULL column. */
+  neighborPreservation?: Float32Array | null;
   /** N × dims row-major; kept for "find similar" without the source. */
   vectors?: { data: Float32Array; dims: number };
   meta: RunMeta;

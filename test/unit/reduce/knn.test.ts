@@ -114,6 +114,16 @@ describe("knn (HNSW through usearch)", () => {
     });
   }
 
+  it("keeps its recall with two threads (usearch's native threads, the team's exact re-rank)", async () => {
+    const exact = await knn(input, 15, "euclidean", ctxWithSeed(), { method: "exact" });
+    const two = await knn(input, 15, "euclidean", { ...ctxWithSeed(), threads: 2 }, { method: "hnsw" });
+    expect(recall(two, exact)).toBeGreaterThan(0.95);
+    for (let i = 0; i < input.n; i++) {
+      const row = two.distances.subarray(i * 15, i * 15 + 15);
+      for (let t = 1; t < 15; t++) expect(row[t]).toBeGreaterThanOrEqual(row[t - 1]);
+    }
+  });
+
   it("is deterministic and reads a SharedArrayBuffer without copying it away", async () => {
     const shared = new Float32Array(new SharedArrayBuffer(input.data.byteLength));
     shared.set(input.data);

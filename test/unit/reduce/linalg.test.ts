@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jacobiEigen, subspaceIteration, symmetricEigen, topEigenpairs } from "../../../shared/src/reduce/linalg";
+import { blockKrylovEigen, denseOperator, jacobiEigen, subspaceIteration, symmetricEigen, topEigenpairs } from "../../../shared/src/reduce/linalg";
 import { createRng } from "../../../shared/src/random";
 
 // numpy.linalg.eigh of this matrix, descending (computed once with /usr/bin/python3, numpy 1.24).
@@ -71,5 +71,54 @@ describe("symmetric eigen-solvers", () => {
     const eig = await symmetricEigen(new Float64Array(9), 3);
     expect(Array.from(eig.values)).toEqual([0, 0, 0]);
     expect(eig.vectors.every(Number.isFinite)).toBe(true);
+  });
+
+  it("block Lanczos agrees with the direct solver, through thick restarts and with blocks smaller than k", async () => {
+    const m = 80;
+    const a = psd(m, 5);
+    const direct = await symmetricEigen(a, m);
+    const cases = [
+      { k: 2, blockSize: 4 },
+      { k: 3, blockSize: 2, maxBasis: 12 }, // restarts every few passes
+      { k: 6, blockSize: 2 },
+    ];
+    for (const options of cases) {
+      let calls = 0;
+      const operator = denseOperator(a, m);
+      const eig = await blockKrylovEigen(async (x, b, out) => { calls++; await operator(x, b, out); }, m, options.k, { ...options, tolerance: 1e-11 });
+      expect(eig.passes).toBe(calls);
+      expect(eig.residual).toBeLessThanOrEqual(1e-11);
+      for (let j = 0; j < options.k; j++) {
+        expect(Math.abs(eig.values[j] - direct.values[j]) / direct.values[0]).toBeLessThan(1e-12);
+        expect(residual(a, m, eig.values[j], eig.vectors, j * m) / direct.values[0]).toBeLessThan(1e-10);
+      }
+      if (options.maxBasis) expect(eig.passes).toBeGreaterThan(options.maxBasis / options.blockSize);
+    }
+  });
+
+  it("block Lanczos is exact on a rank-deficient matrix and pads k > m with zeros", async () => {
+    // Rank 2 in 20 dims: the Krylov space is exhausted after one block; later directions are random.
+    const m = 20;
+    const u = Float64Array.from({ length: m }, (_, i) => Math.sin(i + 1));
+    const v = Float64Array.from({ length: m }, (_, i) => Math.cos(3 * i));
+    const a = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) a[i * m + j] = 5 * u[i] * u[j] + v[i] * v[j];
+    const direct = await symmetricEigen(a, m);
+    const eig = await blockKrylovEigen(denseOperator(a, m), m, 4, { tolerance: 1e-12 });
+    expect(eig.values[0]).toBeCloseTo(direct.values[0], 10);
+    expect(eig.values[1]).toBeCloseTo(direct.values[1], 10);
+    expect(Math.abs(eig.values[2])).toBeLessThan(1e-10);
+    expect(eig.vectors.every(Number.isFinite)).toBe(true);
+    const small = await blockKrylovEigen(denseOperator(Float64Array.of(2, 0, 0, 3), 2), 2, 3);
+    [3, 2, 0].forEach((value, j) => expect(small.values[j]).toBeCloseTo(value, 12));
+    expect(Array.from(small.vectors.subarray(4))).toEqual([0, 0]);
+  });
+
+  it("block Lanczos gives the same result for the same seed", async () => {
+    const a = psd(40, 9);
+    const first = await blockKrylovEigen(denseOperator(a, 40), 40, 2, { seed: 3, tolerance: 1e-6 });
+    const second = await blockKrylovEigen(denseOperator(a, 40), 40, 2, { seed: 3, tolerance: 1e-6 });
+    expect(Array.from(second.vectors)).toEqual(Array.from(first.vectors));
+    expect(Array.from(second.values)).toEqual(Array.from(first.values));
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sampleIndices } from "../../../shared/src/random";
 import { knnAgreement, trustworthiness } from "../../../shared/src/reduce/quality";
 import { randomMatrix } from "./helpers";
 
@@ -44,6 +45,31 @@ describe("trustworthiness", () => {
     expect(a).toBe(trustworthiness(high, low, 3, 6, { seed: 2 }));
     expect(a).toBeGreaterThan(0);
     expect(a).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("trustworthiness, hand-checked", () => {
+  it("ranks, penalties and normalisation of a 5-point case", () => {
+    // High-D: five points on a line at 0, 1, 3, 7, 15 (dims = 1). Their high-D rank orders
+    // (1 = nearest, self excluded):
+    //   p0: p1 1, p2 2, p3 3, p4 4        p1: p0 1, p2 2, p3 3, p4 4
+    //   p2: p1 1, p0 2, p3 3, p4 4        p3: p2 1, p1 2, p0 3, p4 4
+    //   p4: p3 1, p2 2, p1 3, p0 4
+    // 2-D layout on the x axis: p0 0, p1 10, p2 1.5, p3 21, p4 0.7. With k = 2 the 2-D neighbours
+    // and the penalty Σ max(0, rank − k) of each point:
+    //   p0 → p4 (rank 4), p2 (2): 2      p1 → p2 (2), p4 (4): 2      p2 → p4 (4), p0 (2): 2
+    //   p3 → p1 (2), p2 (1): 0           p4 → p0 (4), p2 (2): 2       total 8.
+    // T = 1 − 2 / (n·k·(2n − 3k − 1)) · 8 = 1 − 2 / (5·2·3) · 8 = 1 − 8/15 = 7/15.
+    // (scikit-learn 1.2.1's trustworthiness(X, Y, n_neighbors=2) gives 0.4666666666666667 too.)
+    const line = { data: Float32Array.of(0, 1, 3, 7, 15), n: 5, dims: 1 };
+    const layout = Float32Array.of(0, 0, 10, 0, 1.5, 0, 21, 0, 0.7, 0);
+    expect(trustworthiness(line, layout, 2)).toBeCloseTo(7 / 15, 14);
+    // A sample of s rows is normalised by s instead of n: one row scored alone gives
+    // 1 − 2 / (1·2·3) · penalty, i.e. 1 for p3 (penalty 0) and 1 − 4/6 = 1/3 for any other row.
+    for (let seed = 0; seed < 8; seed++) {
+      const row = sampleIndices(5, 1, seed)[0];
+      expect(trustworthiness(line, layout, 2, 1, { seed })).toBeCloseTo(row === 3 ? 1 : 1 / 3, 14);
+    }
   });
 });
 

@@ -1,21 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError, InputError } from "../../../shared/src/errors";
 import { knn } from "../../../shared/src/reduce/knn";
+import { Pacer } from "../../../shared/src/reduce/pacer";
 import { pca } from "../../../shared/src/reduce/pca";
 import { knnAgreement } from "../../../shared/src/reduce/quality";
 import { QuadTree } from "../../../shared/src/reduce/quadtree";
+import { Team } from "../../../shared/src/reduce/team";
 import { autoLearningRate, tsne } from "../../../shared/src/reduce/tsne";
-import { conditionalProbabilities, jointProbabilities, tsneNeighbourCount } from "../../../shared/src/reduce/tsneAffinities";
-import { attraction, repulsion } from "../../../shared/src/reduce/tsneGradient";
+import { buildAffinities, conditionalProbabilities, tsneNeighbourCount, type Affinities } from "../../../shared/src/reduce/tsneAffinities";
+import { attraction, klDivergence } from "../../../shared/src/reduce/tsneGradient";
 import { createRng } from "../../../shared/src/random";
 import type { TsneParams } from "../../../shared/src/types";
-import { allFinite, blobs, ctxWithSeed, recordingContext } from "./helpers";
+import { abortOnPhase, allFinite, blobs, ctxWithSeed, recordingContext } from "./helpers";
 
 const PARAMS: TsneParams = { perplexity: 20, learning_rate: "auto", iterations: 300, init: "pca", metric: "euclidean" };
 
 function randomLayout(n: number, seed: number, scale = 5): Float64Array {
   const rng = createRng(seed);
   return Float64Array.from({ length: 2 * n }, () => scale * rng.normal());
+}
+
+/** Row i of the symmetric P as a map j → pᵢⱼ (forward edges plus the listed ones). */
+function rowOf(p: Affinities, i: number): Map<number, number> {
+  const row = new Map<number, number>();
+  for (let e = i * p.k; e < (i + 1) * p.k; e++) if (p.values[e] > 0) row.set(p.indices[e], (row.get(p.indices[e]) ?? 0) + p.values[e]);
+  for (let r = p.revStart[i]; r < p.revStart[i + 1]; r++) row.set(p.revSrc[r], (row.get(p.revSrc[r]) ?? 0) + p.revVal[r]);
+  return row;
 }
 
 describe("t-SNE affinities", () => {
@@ -35,89 +45,134 @@ describe("t-SNE affinities", () => {
     }
   });
 
-  it("builds a symmetric joint P that sums to 1", async () => {
+  it("builds the symmetric P = (C + Cᵀ) / Σ in the graph's arrays: each pair once per row, total 1", async () => {
     const graph = await knn(input, 30, "cosine", ctxWithSeed());
-    const p = await jointProbabilities(graph, input.n, 10, "cosine");
+    const conditional = await conditionalProbabilities(graph, input.n, 10, "cosine");
+    const team = await Team.create(1);
+    const p = await buildAffinities(graph.indices.slice(), graph.distances.slice(), input.n, graph.k, 10, "cosine", team, new Pacer(ctxWithSeed()));
+    // Expected, densely: C[i][j] = p(j|i); P = (C + Cᵀ) / ΣC / 2.
+    const n = input.n;
+    const dense = new Float64Array(n * n);
     let total = 0;
-    const value = new Map<string, number>();
-    for (let i = 0; i < input.n; i++)
-      for (let e = p.rowStart[i]; e < p.rowStart[i + 1]; e++) {
-        total += p.values[e];
-        value.set(`${i},${p.cols[e]}`, p.values[e]);
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < graph.k; t++) {
+        dense[i * n + graph.indices[i * graph.k + t]] += conditional[i * graph.k + t];
+        total += conditional[i * graph.k + t];
       }
-    expect(total).toBeCloseTo(1, 12);
-    for (const [key, v] of value) {
-      const [i, j] = key.split(",");
-      expect(value.get(`${j},${i}`)).toBe(v);
+    let sum = 0;
+    let listed = 0;
+    for (let i = 0; i < n; i++) {
+      for (let e = i * graph.k + 1; e < (i + 1) * graph.k; e++) expect(p.indices[e]).toBeGreaterThanOrEqual(p.indices[e - 1]);
+      const row = rowOf(p, i);
+      listed += p.revStart[i + 1] - p.revStart[i];
+      for (let j = 0; j < n; j++) {
+        const want = (dense[i * n + j] + dense[j * n + i]) / (2 * total);
+        const got = row.get(j) ?? 0;
+        expect(Math.abs(got - want)).toBeLessThanOrEqual(want * 1e-6 + 1e-12);
+        sum += got;
+      }
     }
+    expect(sum).toBeCloseTo(1, 6);
+    expect(listed).toBeGreaterThan(0); // some neighbourships are one-sided
+  });
+
+  it("computes attraction Σⱼ pᵢⱼ wᵢⱼ (yᵢ − yⱼ) over forward and listed edges, and KL over both", () => {
+    // k = 2: 0 → 1 and 1 → 0 (mutual), 0 → 2 one-sided (listed under row 2); unused slots are the row itself, weight 0.
+    const p: Affinities = {
+      n: 3,
+      k: 2,
+      indices: Int32Array.of(1, 2, 0, 1, 2, 2),
+      values: Float32Array.of(0.25, 0.25, 0.25, 0, 0, 0),
+      revStart: Int32Array.of(0, 0, 0, 1),
+      revSrc: Int32Array.of(0),
+      revVal: Float32Array.of(0.25),
+    };
+    const y = Float64Array.of(0, 0, 1, 0, 0, 2);
+    const pos = new Float64Array(6);
+    attraction(p, y, pos);
+    // Point 0: 0.25·(1/2)·(−1, 0) + 0.25·(1/5)·(0, −2) = (−0.125, −0.1)
+    expect(pos[0]).toBeCloseTo(-0.125, 7);
+    expect(pos[1]).toBeCloseTo(-0.1, 7);
+    expect(pos[2]).toBeCloseTo(0.125, 7);
+    expect(pos[5]).toBeCloseTo(0.1, 7);
+    // KL with Z = 2·(1/2 + 1/5 + 1/(1 + 5)): four ordered pairs of weight 0.25.
+    const z = 2 * (1 / 2 + 1 / 5 + 1 / 6);
+    const want = 0.25 * (2 * Math.log(0.25 / (1 / 2 / z)) + 2 * Math.log(0.25 / (1 / 5 / z)));
+    expect(klDivergence(p, y, z)).toBeCloseTo(want, 6);
   });
 });
 
-describe("Barnes-Hut gradient", () => {
+describe("quadtree (the Barnes-Hut tree transform.ts walks)", () => {
   const n = 300;
 
-  function exactRepulsion(y: Float64Array): { neg: Float64Array; z: number } {
-    const neg = new Float64Array(2 * n);
+  /** The per-point preorder walk transformKernels.ts runs over `summary` / `skip`. */
+  function walk(tree: QuadTree, y: Float64Array): { rep: Float64Array; z: number } {
+    const rep = new Float64Array(2 * n);
     let z = 0;
+    for (let i = 0; i < n; i++) {
+      let node = 0;
+      while (node < tree.flatSize) {
+        const at = 4 * node;
+        const dx = y[2 * i] - tree.summary[at];
+        const dy = y[2 * i + 1] - tree.summary[at + 1];
+        const d2 = dx * dx + dy * dy;
+        if (d2 <= tree.summary[at + 3]) {
+          node++;
+          continue;
+        }
+        node = tree.skip[node];
+        const cnt = tree.summary[at + 2];
+        if (d2 === 0) {
+          z += cnt - 1;
+          continue;
+        }
+        const w = 1 / (1 + d2);
+        z += cnt * w;
+        rep[2 * i] += cnt * w * w * dx;
+        rep[2 * i + 1] += cnt * w * w * dy;
+      }
+    }
+    return { rep, z };
+  }
+
+  it("summarises exactly at θ = 0 and within 5 % at θ = 0.5", () => {
+    const y = randomLayout(n, 1);
+    const exact = { rep: new Float64Array(2 * n), z: 0 };
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         if (i === j) continue;
         const dx = y[2 * i] - y[2 * j];
         const dy = y[2 * i + 1] - y[2 * j + 1];
         const w = 1 / (1 + dx * dx + dy * dy);
-        z += w;
-        neg[2 * i] += w * w * dx;
-        neg[2 * i + 1] += w * w * dy;
+        exact.z += w;
+        exact.rep[2 * i] += w * w * dx;
+        exact.rep[2 * i + 1] += w * w * dy;
       }
-    return { neg, z };
-  }
-
-  function treeRepulsion(y: Float64Array, theta: number): { neg: Float64Array; z: number } {
     const tree = new QuadTree();
     tree.build(y, n);
-    tree.summarize(theta);
-    const neg = new Float64Array(2 * n);
-    const z = repulsion(tree, y, 0, n, neg);
-    return { neg, z };
-  }
-
-  it("equals the exact O(N²) repulsion at θ = 0 and stays close at θ = 0.5", () => {
-    const y = randomLayout(n, 1);
-    const exact = exactRepulsion(y);
-    const full = treeRepulsion(y, 0);
+    tree.summarize(0);
+    const full = walk(tree, y);
     expect(full.z).toBeCloseTo(exact.z, 8);
-    for (let c = 0; c < 2 * n; c++) expect(full.neg[c]).toBeCloseTo(exact.neg[c], 10);
-    const bh = treeRepulsion(y, 0.5);
+    for (let c = 0; c < 2 * n; c++) expect(full.rep[c]).toBeCloseTo(exact.rep[c], 10);
+    tree.summarize(0.5);
+    const bh = walk(tree, y);
     expect(Math.abs(bh.z - exact.z) / exact.z).toBeLessThan(0.01);
     let err = 0;
     let norm = 0;
     for (let c = 0; c < 2 * n; c++) {
-      err += (bh.neg[c] - exact.neg[c]) ** 2;
-      norm += exact.neg[c] ** 2;
+      err += (bh.rep[c] - exact.rep[c]) ** 2;
+      norm += exact.rep[c] ** 2;
     }
     expect(Math.sqrt(err / norm)).toBeLessThan(0.05);
   });
 
-  it("copes with coincident points (no endless splitting, self excluded from Z)", () => {
-    const y = new Float64Array(2 * n).fill(3); // every point at (3, 3)
-    const { neg, z } = treeRepulsion(y, 0.5);
-    expect(z).toBe(n * (n - 1)); // w = 1 for every ordered pair of distinct points
-    expect(neg.every((v) => v === 0)).toBe(true);
+  it("copes with coincident points (no endless splitting)", () => {
+    const y = new Float64Array(2 * n).fill(3);
     const tree = new QuadTree();
     tree.build(y, n);
+    tree.summarize(0.5);
     expect(tree.size).toBe(1);
-  });
-
-  it("computes attraction Σⱼ pᵢⱼ wᵢⱼ (yᵢ − yⱼ) over the sparse P", () => {
-    const y = Float64Array.of(0, 0, 1, 0, 0, 2);
-    const p = { n: 3, rowStart: Int32Array.of(0, 2, 3, 4), cols: Int32Array.of(1, 2, 0, 0), values: Float64Array.of(0.25, 0.25, 0.25, 0.25) };
-    const pos = new Float64Array(6);
-    attraction(p, y, pos);
-    // Point 0: 0.25·(1/2)·(−1, 0) + 0.25·(1/5)·(0, −2) = (−0.125, −0.1)
-    expect(pos[0]).toBeCloseTo(-0.125, 12);
-    expect(pos[1]).toBeCloseTo(-0.1, 12);
-    expect(pos[2]).toBeCloseTo(0.125, 12);
-    expect(pos[5]).toBeCloseTo(0.1, 12);
+    expect(walk(tree, y).z).toBe(n * (n - 1));
   });
 });
 
@@ -126,16 +181,31 @@ describe("tsne", () => {
   const { input, labels } = blobs(240, 40, 12, 5, 1);
 
   it("keeps blobs apart that a linear projection mixes, and records effective parameters", async () => {
-    const { coords, meta } = await tsne(input, PARAMS, ctxWithSeed());
+    const { coords, meta, neighbors } = await tsne(input, PARAMS, ctxWithSeed());
     expect(coords).toBeInstanceOf(Float32Array);
     expect(coords.length).toBe(2 * input.n);
     expect(allFinite(coords)).toBe(true);
     const linear = await pca(input, {}, ctxWithSeed());
     expect(knnAgreement(labels, linear.coords, 10)).toBeLessThan(0.9);
     expect(knnAgreement(labels, coords, 10)).toBeGreaterThan(0.95);
-    expect(meta).toMatchObject({ perplexity: 20, learning_rate: 50, iterations: 300, init: "pca", metric: "euclidean", knn: "exact", n_neighbors: 61 });
+    expect(meta).toMatchObject({ perplexity: 20, learning_rate: 50, iterations: 300, init: "pca", metric: "euclidean", knn: "exact", n_neighbors: 61, pca_dims: null, threads: 1, repulsion: "bh" });
     expect(meta.kl_divergence as number).toBeGreaterThan(0);
     expect(meta.kl_divergence as number).toBeLessThan(3);
+    // The quality step's neighbours: nearest first, self excluded, 15 per point.
+    expect(neighbors?.k).toBe(15);
+    const exact = await knn(input, 15, "euclidean", ctxWithSeed());
+    expect(Array.from(neighbors!.indices)).toEqual(Array.from(exact.indices));
+  });
+
+  it("uses FFT repulsion while the layout is small and the tree once it has grown (2,000 points)", async () => {
+    const many = blobs(2000, 10, 8, 1, 4);
+    const { coords, meta } = await tsne(many.input, { ...PARAMS, perplexity: 10, iterations: 300 }, ctxWithSeed());
+    const used = meta.repulsion_iterations as { fft: number; bh: number };
+    expect(meta.repulsion).toBe("fft+bh");
+    expect(used.fft).toBeGreaterThan(100);
+    expect(used.bh).toBeGreaterThan(0);
+    expect(used.fft + used.bh).toBe(300);
+    expect(knnAgreement(many.labels, coords, 10, 500)).toBeGreaterThan(0.95);
   });
 
   it("is bitwise deterministic for a seed; random init depends on the seed", async () => {
@@ -146,6 +216,31 @@ describe("tsne", () => {
     expect(Buffer.from(a.coords.buffer).equals(Buffer.from(b.coords.buffer))).toBe(true);
     expect(Buffer.from(a.coords.buffer).equals(Buffer.from(c.coords.buffer))).toBe(false);
     expect(allFinite(c.coords)).toBe(true);
+  });
+
+  it("gives the same layout, bit for bit, on 2 and 3 threads as on one", async () => {
+    const shared = new Float32Array(new SharedArrayBuffer(input.data.byteLength));
+    shared.set(input.data);
+    const data = { ...input, data: shared };
+    const one = await tsne(data, PARAMS, ctxWithSeed(3));
+    for (const threads of [2, 3]) {
+      const many = await tsne(data, PARAMS, { ...ctxWithSeed(3), threads });
+      expect(many.meta.threads).toBe(threads);
+      expect(Buffer.from(many.coords.buffer).equals(Buffer.from(one.coords.buffer))).toBe(true);
+      expect(many.meta.kl_divergence).toBe(one.meta.kl_divergence);
+    }
+  });
+
+  it("projects wide vectors on 50 principal axes before the kNN search (euclidean, cosine, dot)", async () => {
+    const wide = blobs(300, 120, 6, 4, 8);
+    for (const metric of ["euclidean", "cosine", "dot"] as const) {
+      const { coords, meta } = await tsne(wide.input, { ...PARAMS, metric, iterations: 300 }, ctxWithSeed());
+      expect(meta.pca_dims).toBe(50);
+      expect(allFinite(coords)).toBe(true);
+      expect(knnAgreement(wide.labels, coords, 10)).toBeGreaterThan(0.95);
+    }
+    const { meta } = await tsne(wide.input, { ...PARAMS, metric: "manhattan", iterations: 260 }, ctxWithSeed());
+    expect(meta.pca_dims).toBeNull();
   });
 
   it("uses a given learning rate as is, and auto = max(N / 12 / 4, 50)", async () => {
@@ -173,34 +268,49 @@ describe("tsne", () => {
     expect(allFinite(coords)).toBe(true);
   });
 
-  it("reports progress per phase, a bounded number of times", async () => {
+  it("reports progress per phase, at most 100 times each, ending with the last iteration", async () => {
     const { ctx, events } = recordingContext();
     await tsne(input, { ...PARAMS, iterations: 260 }, ctx);
     expect([...new Set(events.map((e) => e.phase))]).toEqual(["knn", "graph", "pca", "embed"]);
-    expect(events.length).toBeLessThan(500);
+    for (const phase of ["knn", "graph", "pca", "embed"]) expect(events.filter((e) => e.phase === phase).length).toBeLessThanOrEqual(101);
     expect(events[events.length - 1]).toEqual({ phase: "embed", done: 260, total: 260 });
+    const wide = blobs(300, 120, 6, 4, 8).input;
+    const run = recordingContext();
+    await tsne(wide, { ...PARAMS, iterations: 250 }, run.ctx);
+    expect([...new Set(run.events.map((e) => e.phase))]).toEqual(["pca", "knn", "graph", "embed"]);
   });
 
-  it("stops promptly with CancelledError when aborted by a timer mid-run", async () => {
-    const controller = new AbortController();
-    let embedding = false;
-    let abortedAt = 0;
-    const run = tsne(input, { ...PARAMS, iterations: 100_000 }, {
-      signal: controller.signal,
-      seed: 1,
-      onProgress: (p) => {
-        embedding ||= p.phase === "embed";
-      },
-    });
-    // The timer can only fire if the run yields to the event loop.
-    const timer = setInterval(() => {
-      if (!embedding || abortedAt) return;
-      abortedAt = performance.now();
-      controller.abort();
-    }, 5);
-    await expect(run).rejects.toBeInstanceOf(CancelledError);
-    clearInterval(timer);
-    expect(abortedAt).toBeGreaterThan(0);
-    expect(performance.now() - abortedAt).toBeLessThan(1000);
+  it("stops with CancelledError when aborted from a progress event of any phase", async () => {
+    const wide = blobs(300, 120, 6, 4, 8).input;
+    for (const phase of ["pca", "knn", "graph", "embed"]) {
+      const { ctx } = abortOnPhase(phase);
+      await expect(tsne(wide, { ...PARAMS, iterations: 1000 }, ctx)).rejects.toBeInstanceOf(CancelledError);
+    }
+  });
+
+  it("stops promptly with CancelledError when aborted by a timer mid-embed, also on a team", async () => {
+    for (const threads of [1, 2]) {
+      const controller = new AbortController();
+      let embedding = false;
+      let abortedAt = 0;
+      const run = tsne(input, { ...PARAMS, iterations: 100_000 }, {
+        signal: controller.signal,
+        seed: 1,
+        threads,
+        onProgress: (p) => {
+          embedding ||= p.phase === "embed" && p.done > 300;
+        },
+      });
+      // The timer can only fire if the run yields to the event loop.
+      const timer = setInterval(() => {
+        if (!embedding || abortedAt) return;
+        abortedAt = performance.now();
+        controller.abort();
+      }, 5);
+      await expect(run).rejects.toBeInstanceOf(CancelledError);
+      clearInterval(timer);
+      expect(abortedAt).toBeGreaterThan(0);
+      expect(performance.now() - abortedAt).toBeLessThan(1000);
+    }
   });
 });

@@ -90,6 +90,20 @@ describe("umap", () => {
     expect(allFinite(coords)).toBe(true);
   });
 
+  it("runs on a two-thread team (HNSW kNN and Hogwild layout) with the same quality", async () => {
+    // 12 blobs × 500 points: above the exact-kNN limit, so usearch's threads and the team's re-rank run.
+    const { input: big, labels: bigLabels } = blobs(6000, 24, 12, 4, 7);
+    const params = { ...PARAMS, n_epochs: 60 };
+    const one = await umap(big, params, ctxWithSeed(5));
+    const two = await umap(big, params, { ...ctxWithSeed(5), threads: 2 });
+    expect(one.meta).toMatchObject({ threads: 1, knn: "hnsw" });
+    expect(two.meta).toMatchObject({ threads: 2, knn: "hnsw" });
+    expect(allFinite(two.coords)).toBe(true);
+    expect(knnAgreement(bigLabels, two.coords, 10, 1000)).toBeGreaterThan(0.97);
+    expect(Math.abs(knnAgreement(bigLabels, two.coords, 10, 1000) - knnAgreement(bigLabels, one.coords, 10, 1000))).toBeLessThan(0.02);
+    expect(two.neighbors?.k).toBe(14);
+  });
+
   it("defaults n_epochs as umap-learn does", async () => {
     const { n_epochs: _omit, ...withoutEpochs } = PARAMS;
     const { input: small } = blobs(30, 4, 2, 1, 2);

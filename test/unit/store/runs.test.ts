@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { InputError, NotFoundError } from "../../../shared/src/errors";
 import { Db } from "../../../shared/src/store/duckdb";
 import { defaultStorePath } from "../../../shared/src/store/defaultPath";
+import { MIGRATIONS } from "../../../shared/src/store/schema";
 import { Store } from "../../../shared/src/store/store";
 import { DOCS, NEW_RUN, runData, sharedStore, tempDir, track } from "./helpers";
 
@@ -20,7 +21,7 @@ describe("opening a store", () => {
     const db = await Db.open(file);
     const versions = await db.all<{ version: number }>("SELECT version FROM schema_version ORDER BY version");
     db.close();
-    expect(versions.map((v) => v.version)).toEqual([1]);
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it("marks runs left pending or running by a dead process as failed (interrupted)", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../../shared/src/types";
-import { pointsText, progressText, qualityText, reducerText, relativeTime, runTitle } from "../../../webview/src/format";
+import { layoutQualityDetail, layoutQualityText, pointsText, progressText, qualityText, reducerText, relativeTime, runTitle } from "../../../webview/src/format";
 
 const base: RunRecord = {
   id: "r",
@@ -35,6 +35,36 @@ describe("run text", () => {
     expect(qualityText(base)).toBe("explained variance 20.0% + 5.0% = 25.0%");
     expect(qualityText({ ...base, meta: { kl_divergence: 1.23456 } })).toBe("KL divergence 1.235");
     expect(qualityText({ ...base, meta: {} })).toBeNull();
+  });
+
+  it("shows layout quality: trustworthiness and neighbours kept, with a tooltip saying how", () => {
+    const quality = {
+      k: 15,
+      trustworthiness: 0.95321,
+      trustworthiness_se: 0.0042,
+      sample: 208,
+      neighbor_preservation: 0.614,
+      preservation_k: 14,
+      method: "graph" as const,
+      per_point: true,
+      metric: "cosine" as const,
+      seed: 42,
+      ms: 900,
+    };
+    const run = { ...base, meta: { quality } };
+    expect(layoutQualityText(run)).toBe("trustworthiness 0.953 · neighbours kept 61 %");
+    const detail = layoutQualityDetail(run);
+    expect(detail).toContain("Trustworthiness@15");
+    expect(detail).toContain("over 208 sampled points, ± 0.004");
+    expect(detail).toContain("14 nearest neighbours");
+    expect(detail).toContain("from the reducer's neighbour graph");
+    expect(detail).toContain("Neighbours kept (per point)");
+    // Sample-only runs (large PCA) say so and offer no per-point colouring; old runs show nothing.
+    const sampled = { ...base, meta: { quality: { ...quality, method: "sample" as const, per_point: false } } };
+    expect(layoutQualityDetail(sampled)).toContain("(208 sampled points)");
+    expect(layoutQualityDetail(sampled)).not.toContain("per point");
+    expect(layoutQualityText({ ...base, meta: {} })).toBeNull();
+    expect(layoutQualityText({ ...base, meta: { quality: { ...quality, trustworthiness: null, neighbor_preservation: null } } })).toBeNull();
   });
 
   it("describes progress by phase", () => {

@@ -1,10 +1,10 @@
 /**
  * The strip above the plot about the shown run: what it is, how many points ("showing N of M" when
- * sampled), quality (explained variance / KL), and a notice when it fell back to PCA and why.
+ * sampled), quality (explained variance / KL, trustworthiness and neighbours kept), and a notice when it fell back to PCA and why.
  */
 import type { RunRecord } from "../../../shared/src/types";
 import { h, icon, replaceChildren } from "../dom";
-import { paramsText, pointsText, qualityText, reducerText, runTitle, sourceText } from "../format";
+import { layoutQualityDetail, layoutQualityText, paramsText, pointsText, qualityText, reducerText, runTitle, sourceText } from "../format";
 import { ICONS } from "../icons";
 import { viewRunId, type AppState } from "../state";
 import type { ViewerStore } from "../store";
@@ -43,6 +43,8 @@ export class RunInfo {
     ];
     const quality = qualityText(run);
     if (quality) chips.push(badge(quality, "", "quality"));
+    const layoutQuality = layoutQualityText(run);
+    if (layoutQuality) chips.push(h("span", { class: "es-badge", testid: "layout-quality", attrs: { title: layoutQualityDetail(run) } }, layoutQuality));
     const params = paramsText(run);
     const recompute = h("button", { class: "es-button es-button-small", attrs: { type: "button" } }, icon(ICONS.redo), "Recompute…");
     recompute.addEventListener("click", () => this.callbacks.onRecompute(run));

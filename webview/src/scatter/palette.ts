@@ -17,11 +17,15 @@ export function hexToRgba(hex: string, alpha = 1): Rgba {
 
 /**
  * 256 colours indexed by category code, from the palette the static PNG uses too (so a notebook's
- * picture and its live plot agree). `legend` is accepted for future per-label tweaks.
+ * picture and its live plot agree); legend entries with their own colour (ordered fields such as
+ * neighbor_preservation) override their code's.
  */
-export function paletteForLegend(_legend: readonly LegendEntry[]): Rgba[] {
+export function paletteForLegend(legend: readonly LegendEntry[]): Rgba[] {
   const colors: Rgba[] = [];
   for (let i = 0; i < PALETTE_SIZE; i++) colors.push(hexToRgba(categoryColor(i), i === OTHER_INDEX ? 0.8 : 1));
+  for (const entry of legend) {
+    if (entry.color && /^#[0-9a-fA-F]{6}$/.test(entry.color) && entry.index >= 0 && entry.index < PALETTE_SIZE) colors[entry.index] = hexToRgba(entry.color);
+  }
   return colors;
 }
 

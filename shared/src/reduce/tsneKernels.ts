@@ -1,0 +1,6 @@
+/** t-SNE's thread-team kernels (registered in kernels.ts under these names). */
+import { tsneConditional, tsneSymmetrize } from "./tsneAffinities";
+import { tsneConvolveColumns, tsneInverseRows, tsneSpread } from "./tsneFft";
+import { tsneForces, tsneUpdate } from "./tsneGradient";
+
+export const TSNE_KERNELS = { tsneConditional, tsneSymmetrize, tsneSpread, tsneConvolveColumns, tsneInverseRows, tsneForces, tsneUpdate };
