@@ -10,7 +10,7 @@
  * Exit code 0 unless a child failed or timed out (missed targets are reported, not asserted).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -35,11 +35,30 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const live = new Set<ChildProcess>();
 /** Where children write their coords; removed at the end, on Ctrl-C and on failure. */
 let scratchDir: string | null = null;
+/**
+ * A private copy of our child bundle and the worker script, taken at the start: other builds of
+ * dist/ during a long run must not change the code half-way. Inside dist/ so that the externals
+ * (usearch…) still resolve from node_modules. Removed like scratchDir.
+ */
+let snapshotDir: string | null = null;
+let childScript = path.join(__dirname, "bench-child.js");
+
+function snapshotChild(): string {
+  snapshotDir = mkdtempSync(path.join(__dirname, ".bench-"));
+  for (const file of ["bench-child.js", "reduce-worker.js"]) {
+    const from = path.join(__dirname, file);
+    if (!existsSync(from)) throw new Error(`dist/${file} missing: run \`node esbuild.config.mjs\` first`);
+    copyFileSync(from, path.join(snapshotDir, file));
+  }
+  childScript = path.join(snapshotDir, "bench-child.js");
+  return statSync(path.join(__dirname, "bench-child.js")).mtime.toISOString();
+}
 
 function cleanUp(): void {
   for (const child of live) killGroup(child);
-  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  for (const dir of [scratchDir, snapshotDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   scratchDir = null;
+  snapshotDir = null;
 }
 
 function killGroup(child: ChildProcess): void {
@@ -145,7 +164,7 @@ const IMPLS: Record<string, Impl> = {
   [OURS]: {
     command: process.execPath,
     args: (method, data, out, seed, threads) => [
-      path.join(__dirname, "bench-child.js"),
+      childScript,
       ...["--method", method, "--input", data.vectors, "--n", String(data.n), "--dims", String(data.dims), "--out", out, "--seed", String(seed), "--threads", String(threads)],
     ],
   },
@@ -235,7 +254,8 @@ async function main(): Promise<number> {
   const env = childEnv(options.threads);
   const plan = planDatasets(options);
   log(`reducer bench: mode ${options.mode}, ${options.repeats} repeat(s), ${options.threads} thread(s), ${availableParallelism()} core(s), load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  if (!existsSync(path.join(__dirname, "bench-child.js"))) throw new Error("dist/bench-child.js missing: run `node esbuild.config.mjs` first");
+  const childBuilt = snapshotChild();
+  log(`  ${OURS}: dist/bench-child.js built ${childBuilt} (a copy runs, so rebuilds during the bench do not change it)`);
 
   // Which references can run.
   const wanted = new Set(plan.flatMap((d) => pairsFor(d.methods, options.refs)).map((p) => p.impl));
@@ -268,7 +288,7 @@ async function main(): Promise<number> {
     const high: LabelledMatrix = readDataset(files);
     log(`dataset ${id}: ${files.n} × ${files.dims}, ${files.inputMB.toFixed(1)} MB (${((performance.now() - tData) / 1000).toFixed(1)} s)`);
     const sampleRows = files.n > options.qualitySample ? options.qualitySample : undefined;
-    const base = await runChild(process.execPath, [path.join(__dirname, "bench-child.js"), "--method", "none", "--input", files.vectors, "--n", String(files.n), "--dims", String(files.dims)], env, 600, scratch, "baseline");
+    const base = await runChild(process.execPath, [childScript, "--method", "none", "--input", files.vectors, "--n", String(files.n), "--dims", String(files.dims)], env, 600, scratch, "baseline");
     if (base.exitCode === 0 && base.rssMB !== undefined) {
       baselineMB[id] = base.rssMB;
       log(`dataset ${id}: our child with the input loaded and nothing run peaks at ${base.rssMB.toFixed(0)} MB`);
@@ -350,7 +370,7 @@ async function main(): Promise<number> {
         options,
         host: { cores: availableParallelism(), cpu: cpus()[0]?.model, loadavgStart: loadStart, loadavgEnd: load, node: process.versions.node, platform: process.platform },
         settings: { params: BENCH_PARAMS, trustK: TRUST_K, agreementK: AGREEMENT_K, qualitySeed: QUALITY_SEED },
-        versions,
+        versions: { ...versions, [OURS]: `dist/bench-child.js built ${childBuilt}, node ${process.versions.node}` },
         datasets: datasets.map((d) => ({ ...d, baselineMB: baselineMB[d.id] })),
         rows,
         targets,

@@ -14,12 +14,13 @@ import { createRng, type Rng } from "../random";
 import type { Metric, TsneParams } from "../types";
 import { knn } from "./knn";
 import { Pacer } from "./pacer";
-import { pcaInit, principalAxes } from "./pca";
+import { pcaInit } from "./pca";
 import { shareFloat32, shareInt32, sharedFloat32, sharedFloat64, sharedInt32 } from "./sharedArrays";
 import { Team } from "./team";
 import { buildAffinities, effectivePerplexity, tsneNeighbourCount, type Affinities } from "./tsneAffinities";
 import { FftRepulsion, planGrid, type FftOptions, type GridArgs } from "./tsneFft";
 import { forceChunks, klDivergence, REPULSION_FFT, REPULSION_TREE, type ForceArgs } from "./tsneGradient";
+import { neighbourInput } from "./tsneProject";
 import { allocateTree } from "./tsneTree";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./types";
 
@@ -33,8 +34,6 @@ export const THETA = 0.6;
  * the FFT; once it has grown, the tree.
  */
 export const FFT_COST_RATIO = 60;
-/** Vectors wider than this are projected on their top principal axes before the kNN search. */
-export const PCA_DIMS = 50;
 export const FFT_OPTIONS: FftOptions = { maxBoxWidth: 1, minBoxes: 8 };
 /** Target length of one team call of the force step (abort latency, progress granularity). */
 const CALL_MS = 30;
@@ -42,8 +41,6 @@ const CALL_MS = 30;
 const NEIGHBORS_KEPT = 15;
 const INITIAL_STD = 1e-4;
 const MIN_GAIN = 0.01;
-/** Relative Lanczos residual for the 50-axis projection (it only has to preserve neighbourhoods). */
-const PCA_TOLERANCE = 1e-6;
 
 export function autoLearningRate(n: number): number {
   return Math.max(n / EARLY_EXAGGERATION / 4, 50);
@@ -78,60 +75,6 @@ async function initialLayout(input: VectorMatrix, init: TsneParams["init"], pcaS
   for (let i = 0; i < y.length; i++) y[i] = INITIAL_STD * rng.normal();
 }
 
-/** What the kNN search runs on: the vectors themselves, or their projection on the top PCA_DIMS axes. */
-interface NeighbourInput {
-  input: VectorMatrix;
-  metric: Metric;
-  /** N×2 scores on the first two principal axes, when the projection was made. */
-  pcaScores: Float64Array | null;
-  /** Axes projected on (null: none). */
-  pcaDims: number | null;
-}
-
-/**
- * Projects wide vectors on their top 50 principal axes. Euclidean: the 50 scores (distances
- * between points lose only the discarded variance, as in Rtsne). Cosine and dot need the
- * uncentred vectors: scores + the mean's projection, plus one coordinate for the part of the mean
- * outside the 50 axes, so x̂ = μ + V·s exactly in 51 dims; the kNN then measures cos / dot of x̂.
- * Manhattan is not preserved by a rotation: searched on the vectors as they are.
- */
-async function neighbourInput(input: VectorMatrix, metric: Metric, pacer: Pacer, ctx: ReduceContext): Promise<NeighbourInput> {
-  const { n, dims } = input;
-  if (metric === "manhattan" || dims <= PCA_DIMS || n <= PCA_DIMS) return { input, metric, pcaScores: null, pcaDims: null };
-  const axes = await principalAxes(input, PCA_DIMS, pacer, { threads: ctx.threads, workerScript: ctx.workerScript, tolerance: PCA_TOLERANCE });
-  const { scores, components, mean } = axes;
-  const k = PCA_DIMS;
-  const pcaScores = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    pcaScores[2 * i] = scores[i * k];
-    pcaScores[2 * i + 1] = scores[i * k + 1];
-  }
-  const shared = (ctx.threads ?? 1) > 1;
-  if (metric === "euclidean") {
-    const data = sharedFloat32(n * k, shared);
-    for (let i = 0; i < n * k; i++) data[i] = scores[i];
-    return { input: { data, n, dims: k }, metric, pcaScores, pcaDims: k };
-  }
-  const meanOnAxes = new Float64Array(k);
-  let meanSq = 0;
-  for (let c = 0; c < dims; c++) meanSq += mean[c] * mean[c];
-  let onAxesSq = 0;
-  for (let j = 0; j < k; j++) {
-    let s = 0;
-    for (let c = 0; c < dims; c++) s += components[j * dims + c] * mean[c];
-    meanOnAxes[j] = s;
-    onAxesSq += s * s;
-  }
-  const outside = Math.sqrt(Math.max(0, meanSq - onAxesSq));
-  const wide = k + 1;
-  const data = sharedFloat32(n * wide, shared);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < k; j++) data[i * wide + j] = scores[i * k + j] + meanOnAxes[j];
-    data[i * wide + k] = outside;
-  }
-  return { input: { data, n, dims: wide }, metric, pcaScores, pcaDims: k };
-}
-
 export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<ReducerResult> => {
   const { n } = input;
   if (n < 2) throw new InputError(`At least two samples are required for t-SNE projection (got ${n})`, "sample", "Select a source or sample with two or more points.");
@@ -142,14 +85,13 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
   const iterations = Math.max(1, Math.floor(params.iterations));
   const exploration = Math.min(EXPLORATION_ITERATIONS, iterations);
 
-  const search = await neighbourInput(input, params.metric, pacer, ctx);
-  const graph = await knn(search.input, tsneNeighbourCount(n, perplexity), search.metric, ctx);
-  const k = graph.k;
-  search.input = input; // the projection is no longer needed
-  const neighbors = nearestColumns(graph.indices, n, k, Math.min(k, NEIGHBORS_KEPT));
-
   const team = await Team.create(ctx.threads ?? 1, ctx.workerScript);
   try {
+    const search = await neighbourInput(input, params.metric, team, pacer, ctx);
+    const graph = await knn(search.input, tsneNeighbourCount(n, perplexity), search.metric, ctx);
+    const k = graph.k;
+    search.input = input; // the projection is no longer needed
+    const neighbors = nearestColumns(graph.indices, n, k, Math.min(k, NEIGHBORS_KEPT));
     pacer.progress("graph", 0, 1);
     await pacer.yieldNow();
     const p = await buildAffinities(shareInt32(graph.indices, team.shared), shareFloat32(graph.distances, team.shared), n, k, perplexity, search.metric, team, pacer);
@@ -231,6 +173,7 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
         knn: graph.method,
         n_neighbors: k,
         pca_dims: search.pcaDims,
+        pca_rows: search.pcaRows,
         threads: team.size,
       },
     };

@@ -65,17 +65,17 @@ export function attraction(p: Affinities, y: Float64Array, pos: Float64Array, fr
     let fx = 0;
     let fy = 0;
     for (let e = i * k, end = e + k; e < end; e++) {
-      const j = indices[e];
-      const dx = xi - y[2 * j];
-      const dy = yi - y[2 * j + 1];
+      const j2 = indices[e] << 1;
+      const dx = xi - y[j2];
+      const dy = yi - y[j2 + 1];
       const pw = values[e] / (1 + dx * dx + dy * dy);
       fx += pw * dx;
       fy += pw * dy;
     }
     for (let r = revStart[i], end = revStart[i + 1]; r < end; r++) {
-      const j = revSrc[r];
-      const dx = xi - y[2 * j];
-      const dy = yi - y[2 * j + 1];
+      const j2 = revSrc[r] << 1;
+      const dx = xi - y[j2];
+      const dy = yi - y[j2 + 1];
       const pw = revVal[r] / (1 + dx * dx + dy * dy);
       fx += pw * dx;
       fy += pw * dy;

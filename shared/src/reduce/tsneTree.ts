@@ -25,6 +25,12 @@ export const GROUP_SIZE = 16;
 const BITS = 16;
 const CELLS = 1 << BITS;
 
+/** Scratch of the build (one build at a time per thread). */
+const STACK = new Int32Array(3 * 4 * (BITS + 2));
+const OPEN_NODE = new Int32Array(BITS + 2);
+const OPEN_END = new Int32Array(BITS + 2);
+const RADIX_COUNT = new Int32Array(256);
+
 /** Spreads the low 16 bits of v to the even bits of a 32-bit word. */
 function spread(v: number): number {
   v &= 0xffff;
@@ -97,7 +103,7 @@ export function buildGroupTree(t: TreeArrays, y: Float64Array, n: number, theta:
   // After the 4 passes the result is back in `codes` / `orderTmp`.
   let keysOut = t.codesTmp;
   let orderOut = t.order;
-  const count = new Int32Array(256);
+  const count = RADIX_COUNT;
   for (let shift = 0; shift < 32; shift += 8) {
     count.fill(0);
     for (let i = 0; i < n; i++) count[(keys[i] >>> shift) & 255]++;
@@ -135,7 +141,7 @@ function buildNodes(t: TreeArrays, codes: Uint32Array, n: number, side: number, 
   const invThetaSq = theta > 0 ? 1 / (theta * theta) : Infinity;
   // Stack entries: (start, end, parent count); children are pushed last-first so the first pops next.
   // Depth ≤ 17 (each level fixes one more base-4 digit), ≤ 3 pending siblings per level.
-  const stack = new Int32Array(3 * 4 * (BITS + 2));
+  const stack = STACK;
   let top = 0;
   stack[top++] = 0;
   stack[top++] = n;
@@ -143,8 +149,8 @@ function buildNodes(t: TreeArrays, codes: Uint32Array, n: number, side: number, 
   let size = 0;
   let groupCount = 0;
   // Open nodes whose skip is not known yet, with their ends (nested ranges, a stack).
-  const openNode = new Int32Array(BITS + 2);
-  const openEnd = new Int32Array(BITS + 2);
+  const openNode = OPEN_NODE;
+  const openEnd = OPEN_END;
   let open = 0;
   while (top > 0) {
     const parentCount = stack[--top];
@@ -180,22 +186,23 @@ function buildNodes(t: TreeArrays, codes: Uint32Array, n: number, side: number, 
     openNode[open] = id;
     openEnd[open++] = end;
     const shift = 2 * (BITS - 1 - level);
-    // Child boundaries: binary search for each digit's first code (b1, b2, b3).
-    let b1 = start;
-    let b2 = start;
-    let b3 = start;
-    for (let d = 1; d < 4; d++) {
-      let lo = d === 1 ? start : d === 2 ? b1 : b2;
-      let hi = end;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (((codes[mid] >>> shift) & 3) < d) lo = mid + 1;
-        else hi = mid;
+    // Child boundaries (first code with digit ≥ 1, 2, 3) by one linear scan: every point is scanned
+    // once per level above it, cheaper than binary searches for the few points a deep node holds.
+    let b1 = end;
+    let b2 = end;
+    let b3 = end;
+    for (let s = start; s < end; s++) {
+      const digit = (codes[s] >>> shift) & 3;
+      if (digit === 0) continue;
+      if (b1 === end) b1 = s;
+      if (digit >= 2 && b2 === end) b2 = s;
+      if (digit === 3) {
+        b3 = s;
+        break;
       }
-      if (d === 1) b1 = lo;
-      else if (d === 2) b2 = lo;
-      else b3 = lo;
     }
+    if (b2 < b1) b2 = b1;
+    if (b3 < b2) b3 = b2;
     // Push the non-empty children last-first, so the first one pops next (preorder).
     if (end > b3) {
       stack[top++] = b3;
