@@ -24,7 +24,7 @@ export const DEFAULT_COLOR_BY: ColorBy = "document_id";
 export const MIN_FIT_SAMPLE = 10;
 
 export const UMAP_DEFAULTS: UmapParams = { n_neighbors: 15, min_dist: 0.1, metric: "cosine" };
-export const TSNE_DEFAULTS: TsneParams = { perplexity: 30, learning_rate: "auto", iterations: 1000, init: "pca", metric: "cosine" };
+export const TSNE_DEFAULTS: TsneParams = { perplexity: 30, learning_rate: "auto", iterations: 750, init: "pca", metric: "cosine" };
 
 /** Accepted names per reducer, with the original's aliases. */
 const PARAM_NAMES: Record<ReducerName, Record<string, string>> = {

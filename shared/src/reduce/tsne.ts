@@ -4,30 +4,33 @@
  * delta-bar-delta gains, learning rate "auto" = max(N / 12 / 4, 50) (with the gradient's factor 4:
  * openTSNE's max(N / 12, 200)), initial layout of std 1e-4.
  *
- * Speed: vectors wider than 50 dims are first projected on their top 50 principal axes (as Rtsne
- * does) for the kNN search; repulsion is FFT-interpolated (tsneFft.ts, as FIt-SNE / openTSNE) from
- * FFT_MIN_N points on, Barnes-Hut below; every per-point / per-row / per-grid-line step runs on the
- * thread team (team.ts), and the layout is the same, bit for bit, for any number of threads.
+ * Speed: vectors wider than 50 dims are projected on their top 50 principal axes for the kNN
+ * search, as Rtsne does (tsneProject.ts). Repulsion, each iteration, from whichever is cheaper: FFT
+ * interpolation on a grid of boxes ≤ 1 wide (tsneFft.ts, as FIt-SNE / openTSNE) while the layout is
+ * small — its cost grows with the layout's area — or a Barnes-Hut tree walked per group of points
+ * (tsneTree.ts) once it has grown. Every per-row / per-point / per-grid-line step runs on the
+ * thread team (team.ts); t-SNE's own steps give the same bits for any number of threads (the HNSW
+ * kNN graph above 5,000 points does not: see knnHnsw.ts).
  */
 import { InputError } from "../errors";
 import { createRng, type Rng } from "../random";
-import type { Metric, TsneParams } from "../types";
+import type { TsneParams } from "../types";
 import { knn } from "./knn";
 import { Pacer } from "./pacer";
 import { pcaInit } from "./pca";
-import { shareFloat32, shareInt32, sharedFloat32, sharedFloat64, sharedInt32 } from "./sharedArrays";
+import { shareFloat32, shareInt32, sharedFloat64, sharedInt32 } from "./sharedArrays";
 import { Team } from "./team";
 import { buildAffinities, effectivePerplexity, tsneNeighbourCount, type Affinities } from "./tsneAffinities";
 import { FftRepulsion, planGrid, type FftOptions, type GridArgs } from "./tsneFft";
 import { forceChunks, klDivergence, REPULSION_FFT, REPULSION_TREE, type ForceArgs } from "./tsneGradient";
-import { neighbourInput } from "./tsneProject";
-import { allocateTree } from "./tsneTree";
+import { neighbourInput, type NeighbourInput } from "./tsneProject";
+import { allocateTree, type TreeArrays } from "./tsneTree";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./types";
 
 export const EARLY_EXAGGERATION = 12;
 export const EXPLORATION_ITERATIONS = 250;
 /** Barnes-Hut opening angle, against each group's bounding box (≤ 0.7: a node then never acts on its own points). */
-export const THETA = 0.6;
+export const THETA = 0.7;
 /**
  * FFT repulsion when its grid is cheap: L²·log₂L ≤ FFT_COST_RATIO · N (measured: an L = 256 grid
  * costs about as much as the group tree at N = 10,000). Early on, while the layout is small, that is
@@ -60,10 +63,10 @@ function columnStd(y: Float64Array, n: number, axis: number): number {
  * that the first has std 1e-4 (scikit-learn, openTSNE); an axis with no spread at all gets seeded
  * noise instead. "random": N(0, 1e-4²). Written into `y`.
  */
-async function initialLayout(input: VectorMatrix, init: TsneParams["init"], pcaScores: Float64Array | null, rng: Rng, ctx: ReduceContext, y: Float64Array): Promise<void> {
+async function initialLayout(input: VectorMatrix, init: TsneParams["init"], pcaScores: Float64Array | null, rng: Rng, ctx: ReduceContext, team: Team, y: Float64Array): Promise<void> {
   const n = input.n;
   if (init === "pca") {
-    y.set(pcaScores ?? (await pcaInit(input, 2, ctx)));
+    y.set(pcaScores ?? (await pcaInit(input, 2, ctx, { team })));
     const std0 = columnStd(y, n, 0);
     if (std0 > 0) {
       const scale = INITIAL_STD / std0;
@@ -85,10 +88,19 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
   const iterations = Math.max(1, Math.floor(params.iterations));
   const exploration = Math.min(EXPLORATION_ITERATIONS, iterations);
 
+  // The projection's team is closed before the kNN search: a worker keeps every SharedArrayBuffer
+  // it was handed alive until its own heap is collected, so closing it frees the sample and the
+  // projected rows as soon as the search is done with them.
+  let search: NeighbourInput;
+  const projector = await Team.create(ctx.threads ?? 1, ctx.workerScript);
+  try {
+    search = await neighbourInput(input, params.metric, projector, pacer, ctx);
+  } finally {
+    await projector.close();
+  }
+  const graph = await knn(search.input, tsneNeighbourCount(n, perplexity), search.metric, ctx);
   const team = await Team.create(ctx.threads ?? 1, ctx.workerScript);
   try {
-    const search = await neighbourInput(input, params.metric, team, pacer, ctx);
-    const graph = await knn(search.input, tsneNeighbourCount(n, perplexity), search.metric, ctx);
     const k = graph.k;
     search.input = input; // the projection is no longer needed
     const neighbors = nearestColumns(graph.indices, n, k, Math.min(k, NEIGHBORS_KEPT));
@@ -98,7 +110,7 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
     await pacer.yieldNow();
 
     const y = sharedFloat64(2 * n, team.shared);
-    await initialLayout(input, params.init, search.pcaScores, createRng(ctx.seed), ctx, y);
+    await initialLayout(input, params.init, search.pcaScores, createRng(ctx.seed), ctx, team, y);
     search.pcaScores = null;
     const update = sharedFloat64(2 * n, team.shared);
     const gains = sharedFloat64(2 * n, team.shared).fill(1);
@@ -107,7 +119,7 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
     const zTerm = sharedFloat64(n, team.shared);
     const bounds = sharedFloat64(4 * team.size, team.shared);
     const fft = new FftRepulsion(n, team, FFT_OPTIONS);
-    const tree = allocateTree(n, team.shared);
+    let tree: TreeArrays | null = null; // allocated on the first tree step (large runs may never take one)
     const control = sharedInt32(2, team.shared);
     const calls = new CallSizer(team.size);
     const stats = { fft: 0, tree: 0 };
@@ -120,7 +132,8 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
       const grid = mode === REPULSION_FFT ? await fft.convolve(y, box[0], box[1], box[2], box[3]) : noGrid(y);
       if (mode === REPULSION_FFT) stats.fft++;
       else stats.tree++;
-      const args: ForceArgs = { ...grid, ...affinityArrays(p), ...tree, pos, rep, zTerm, mode, boxOf: fft.boxOf, control, callEnd: 0, buildTree: mode === REPULSION_TREE, theta: THETA };
+      if (mode === REPULSION_TREE) tree ??= allocateTree(n, team.shared);
+      const args: ForceArgs = { ...grid, ...affinityArrays(p), ...(tree ?? NO_TREE), pos, rep, zTerm, mode, boxOf: fft.boxOf, control, callEnd: 0, buildTree: mode === REPULSION_TREE, theta: THETA };
       control[1] = mode === REPULSION_TREE ? 0 : 1;
       let chunks = forceChunks(n, mode);
       for (let start = 0; start < chunks.total; ) {
@@ -129,7 +142,7 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
         await calls.timed(args.callEnd - start, () => team.run("tsneForces", args as never));
         start = args.callEnd;
         args.buildTree = false;
-        if (mode === REPULSION_TREE) chunks = forceChunks(n, mode, tree.counts[1]); // the real group count, once built
+        if (mode === REPULSION_TREE && tree) chunks = forceChunks(n, mode, tree.counts[1]); // the real group count, once built
         await pacer.pace();
       }
       let sumQ = 0;
@@ -145,7 +158,6 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
       const invZ = sumQ > 0 ? 1 / sumQ : 0;
       await team.run("tsneUpdate", { y, pos, rep, update, gains, bounds, n, exaggeration, momentum, learningRate, invZ, minGain: MIN_GAIN });
       box = mergeBounds(bounds, team.size);
-      if (process.env.TSNE_DEBUG && it % 50 === 0) console.error(`it ${it} box ${box.map((v) => v.toFixed(2)).join(" ")} L ${fft.plan?.size} spectra ${fft.spectra} fft ${stats.fft} tree ${stats.tree} t ${performance.now().toFixed(0)}`);
       pacer.progress("embed", it + 1, iterations);
       await pacer.pace();
     }
@@ -192,6 +204,8 @@ function nearestColumns(indices: Int32Array, n: number, k: number, kept: number)
 function affinityArrays(p: Affinities): Pick<ForceArgs, "n" | "k" | "indices" | "values" | "revStart" | "revSrc" | "revVal"> {
   return { n: p.n, k: p.k, indices: p.indices, values: p.values, revStart: p.revStart, revSrc: p.revSrc, revVal: p.revVal };
 }
+
+const NO_TREE: TreeArrays = allocateTree(0, false);
 
 function noGrid(y: Float64Array): GridArgs {
   return { y, gridA: y, gridB: y, size: 0, boxes: 0, boxWidth: 0, x0: 0, y0: 0, cx: 0, cy: 0 };

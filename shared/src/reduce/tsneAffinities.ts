@@ -170,13 +170,13 @@ function findInRow(indices: Int32Array, k: number, row: number, target: number):
 /**
  * Kernel: rows [from, to) split over the parts (rows sorted by tsneConditional). A mutual pair
  * i → j, j → i (i < j) is settled by row i: both edges get (p(j|i) + p(i|j))·scale. Other edges
- * get their own weight·scale and are flagged: row j must list them.
+ * get their own weight·scale and are flagged (one bit per edge in `flags`): row j must list them.
  */
 export const tsneSymmetrize: Kernel = (raw, part, parts) => {
   const { indices, values, flags, k, from, to, scale } = raw as {
     indices: Int32Array;
     values: Float32Array;
-    flags: Uint8Array;
+    flags: Int32Array;
     k: number;
     from: number;
     to: number;
@@ -186,12 +186,11 @@ export const tsneSymmetrize: Kernel = (raw, part, parts) => {
   for (let i = from + start; i < from + end; i++) {
     for (let e = i * k, stop = e + k; e < stop; e++) {
       const j = indices[e];
-      flags[e] = 0;
       if (j === i) continue; // padding: weight 0
       const back = findInRow(indices, k, j, i);
       if (back < 0) {
         values[e] *= scale;
-        if (values[e] > 0) flags[e] = 1;
+        if (values[e] > 0) Atomics.or(flags, e >>> 5, 1 << (e & 31)); // a word may span two parts' rows
       } else if (i < j) {
         const sum = (values[e] + values[back]) * scale;
         values[e] = sum;
@@ -231,7 +230,7 @@ export async function buildAffinities(
     for (let e = i * k, end = e + k; e < end; e++) total += values[e];
   }
   const scale = 1 / Math.max(2 * total, Number.EPSILON);
-  const flags = team.shared ? new Uint8Array(new SharedArrayBuffer(n * k)) : new Uint8Array(n * k);
+  const flags = sharedInt32(Math.ceil((n * k) / 32), team.shared);
   for (let from = 0; from < n; from += rowsPerCall) {
     const to = Math.min(n, from + rowsPerCall);
     await team.run("tsneSymmetrize", { indices, values, flags, k, from, to, scale });
@@ -240,7 +239,8 @@ export async function buildAffinities(
   }
   // The flagged edges i → j, listed under row j in the order of i.
   const revStart = sharedInt32(n + 1, team.shared);
-  for (let e = 0; e < n * k; e++) if (flags[e]) revStart[indices[e] + 1]++;
+  const flagged = (e: number): boolean => ((flags[e >>> 5] >>> (e & 31)) & 1) === 1;
+  for (let e = 0; e < n * k; e++) if (flagged(e)) revStart[indices[e] + 1]++;
   for (let i = 0; i < n; i++) revStart[i + 1] += revStart[i];
   const revSrc = sharedInt32(revStart[n], team.shared);
   const revVal = sharedFloat32(revStart[n], team.shared);
@@ -248,7 +248,7 @@ export async function buildAffinities(
   for (let i = 0; i < n; i++) {
     if (i % ROWS_PER_PACE === 0) await pacer.pace();
     for (let e = i * k, end = e + k; e < end; e++) {
-      if (!flags[e]) continue;
+      if (!flagged(e)) continue;
       const at = fill[indices[e]]++;
       revSrc[at] = i;
       revVal[at] = values[e];

@@ -85,17 +85,18 @@ export const tsneProject: Kernel = (raw, part, parts) => {
 };
 
 /** The kNN search's input for `metric` (see the file comment). Reports "pca" progress. */
-export async function neighbourInput(input: VectorMatrix, metric: Metric, team: Team, pacer: Pacer, ctx: ReduceContext): Promise<NeighbourInput> {
+export async function neighbourInput(input: VectorMatrix, metric: Metric, team: Team, pacer: Pacer, ctx: ReduceContext, sampleRows = PCA_SAMPLE): Promise<NeighbourInput> {
   const { data, n, dims } = input;
   if (metric === "manhattan" || dims <= PCA_DIMS || n <= PCA_DIMS) return { input, metric, pcaScores: null, pcaDims: null, pcaRows: 0 };
   const k = PCA_DIMS;
   // Fit on all rows, or on a seeded sample copied out (ascending row order).
   let fit = input;
-  if (n > PCA_SAMPLE) {
-    const rows = sampleIndices(n, PCA_SAMPLE, ctx.seed);
-    const sample = sharedFloat32(PCA_SAMPLE * dims, team.shared);
-    for (let s = 0; s < PCA_SAMPLE; s++) sample.set(data.subarray(rows[s] * dims, (rows[s] + 1) * dims), s * dims);
-    fit = { data: sample, n: PCA_SAMPLE, dims };
+  const fitRows = Math.max(PCA_DIMS + 1, Math.min(n, Math.floor(sampleRows)));
+  if (fitRows < n) {
+    const rows = sampleIndices(n, fitRows, ctx.seed);
+    const sample = sharedFloat32(fitRows * dims, team.shared);
+    for (let s = 0; s < fitRows; s++) sample.set(data.subarray(rows[s] * dims, (rows[s] + 1) * dims), s * dims);
+    fit = { data: sample, n: fitRows, dims };
   }
   const axes = await principalAxes(fit, k, pacer, { team });
   fit = input; // drop the sample
@@ -133,5 +134,5 @@ export async function neighbourInput(input: VectorMatrix, metric: Metric, team: 
     pcaScores[2 * i] = out[i * width] - offsets[0];
     pcaScores[2 * i + 1] = out[i * width + 1] - offsets[1];
   }
-  return { input: { data: out, n, dims: width }, metric, pcaScores, pcaDims: k, pcaRows: Math.min(n, PCA_SAMPLE) };
+  return { input: { data: out, n, dims: width }, metric, pcaScores, pcaDims: k, pcaRows: fitRows };
 }

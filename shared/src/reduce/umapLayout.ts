@@ -51,6 +51,8 @@ export function layoutEdges(graph: CsrMatrix, nEpochs: number): LayoutEdges {
 const CLIP = 4;
 /** Edge samples per kernel call (all threads together): ≈ 10–30 ms of work, so abort stays prompt. */
 const EDGE_CHUNK = 262_144;
+/** Edges a thread takes at a time from the chunk (dynamic hand-out; one thread takes them in order). */
+const EDGE_BLOCK = 8_192;
 
 /**
  * Optimises `embedding` (interleaved x,y, length 2N; shared when the team has several threads) in
@@ -102,6 +104,8 @@ export async function optimizeLayout(
     alpha: initialAlpha,
     start: 0,
     end: 0,
+    // Blocks of the chunk are handed out through this counter, so a thread the OS delays takes fewer.
+    nextBlock: sharedInt32(1, shared),
   };
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     args.epoch = epoch;
@@ -109,6 +113,7 @@ export async function optimizeLayout(
     for (let start = 0; start < edgeCount; start += EDGE_CHUNK) {
       args.start = start;
       args.end = Math.min(edgeCount, start + EDGE_CHUNK);
+      args.nextBlock[0] = 0;
       await team.run("umapEdges", args);
       await pacer.pace();
     }
@@ -163,8 +168,8 @@ function coefficientTable(a: number, b: number, gamma: number): CoefficientTable
 }
 
 /**
- * Team kernel: one chunk of one epoch — edges [start, end) split among the parts. Attraction along
- * each due edge (both ends move), `negatives` repulsive samples for its head, gradients clipped to
+ * Team kernel: one chunk of one epoch — edges [start, end), handed out in blocks to the parts.
+ * Attraction along each due edge (both ends move), `negatives` repulsive samples for its head, gradients clipped to
  * ±4 and scaled by the learning rate, as umap-learn's optimize_layout_euclidean.
  */
 export const umapEdges: Kernel = (args, part, parts) => {
@@ -184,59 +189,64 @@ export const umapEdges: Kernel = (args, part, parts) => {
   const { attract, repel } = coefficientTable(a, b, gamma);
   const n = embedding.length >> 1;
   const begin = args.start as number;
-  const count = (args.end as number) - begin;
-  const from = begin + Math.floor((count * part) / parts);
-  const to = begin + Math.floor((count * (part + 1)) / parts);
+  const finish = args.end as number;
+  const nextBlock = args.nextBlock as Int32Array;
   let state = rngState[part] >>> 0;
-  for (let e = from; e < to; e++) {
-    if (nextSample[e] > epoch) continue;
-    const j2 = head[e] << 1;
-    const k2 = tail[e] << 1;
-    const xj = embedding[j2];
-    const yj = embedding[j2 + 1];
-    let dx = xj - embedding[k2];
-    let dy = yj - embedding[k2 + 1];
-    let d2 = dx * dx + dy * dy;
-    let gx = 0;
-    let gy = 0;
-    if (d2 > 0) {
-      bitsView[0] = d2;
-      const cell = (bitsInt[0] >> SHIFT) - TABLE_BASE;
-      const coeff = cell >= 0 && cell < TABLE_SIZE ? attract[cell] : attractCoefficient(d2, a, b);
-      gx = coeff * dx;
-      gy = coeff * dy;
-      gx = (gx > CLIP ? CLIP : gx < -CLIP ? -CLIP : gx) * alpha;
-      gy = (gy > CLIP ? CLIP : gy < -CLIP ? -CLIP : gy) * alpha;
-      embedding[k2] -= gx;
-      embedding[k2 + 1] -= gy;
+  for (;;) {
+    const block = parts > 1 ? Atomics.add(nextBlock, 0, 1) : nextBlock[0]++;
+    const from = begin + block * EDGE_BLOCK;
+    if (from >= finish) break;
+    const to = Math.min(finish, from + EDGE_BLOCK);
+    for (let e = from; e < to; e++) {
+      if (nextSample[e] > epoch) continue;
+      const j2 = head[e] << 1;
+      const k2 = tail[e] << 1;
+      const xj = embedding[j2];
+      const yj = embedding[j2 + 1];
+      let dx = xj - embedding[k2];
+      let dy = yj - embedding[k2 + 1];
+      let d2 = dx * dx + dy * dy;
+      let gx = 0;
+      let gy = 0;
+      if (d2 > 0) {
+        bitsView[0] = d2;
+        const cell = (bitsInt[0] >> SHIFT) - TABLE_BASE;
+        const coeff = cell >= 0 && cell < TABLE_SIZE ? attract[cell] : attractCoefficient(d2, a, b);
+        gx = coeff * dx;
+        gy = coeff * dy;
+        gx = (gx > CLIP ? CLIP : gx < -CLIP ? -CLIP : gx) * alpha;
+        gy = (gy > CLIP ? CLIP : gy < -CLIP ? -CLIP : gy) * alpha;
+        embedding[k2] -= gx;
+        embedding[k2 + 1] -= gy;
+      }
+      let px = xj + gx;
+      let py = yj + gy;
+      nextSample[e] += epochsPerSample[e];
+      const perNegative = epochsPerNegative[e];
+      const negatives = Math.floor((epoch - nextNegative[e]) / perNegative);
+      for (let s = 0; s < negatives; s++) {
+        // mulberry32, inlined
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = Math.imul(state ^ (state >>> 15), state | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        const other = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) << 1;
+        if (other === j2) continue;
+        dx = px - embedding[other];
+        dy = py - embedding[other + 1];
+        d2 = dx * dx + dy * dy;
+        if (!(d2 > 0)) continue;
+        bitsView[0] = d2;
+        const cell = (bitsInt[0] >> SHIFT) - TABLE_BASE;
+        const coeff = cell >= 0 && cell < TABLE_SIZE ? repel[cell] : repelCoefficient(d2, a, b, gamma);
+        gx = coeff * dx;
+        gy = coeff * dy;
+        px += (gx > CLIP ? CLIP : gx < -CLIP ? -CLIP : gx) * alpha;
+        py += (gy > CLIP ? CLIP : gy < -CLIP ? -CLIP : gy) * alpha;
+      }
+      embedding[j2] = px;
+      embedding[j2 + 1] = py;
+      if (negatives > 0) nextNegative[e] += negatives * perNegative;
     }
-    let px = xj + gx;
-    let py = yj + gy;
-    nextSample[e] += epochsPerSample[e];
-    const perNegative = epochsPerNegative[e];
-    const negatives = Math.floor((epoch - nextNegative[e]) / perNegative);
-    for (let s = 0; s < negatives; s++) {
-      // mulberry32, inlined
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const other = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) << 1;
-      if (other === j2) continue;
-      dx = px - embedding[other];
-      dy = py - embedding[other + 1];
-      d2 = dx * dx + dy * dy;
-      if (!(d2 > 0)) continue;
-      bitsView[0] = d2;
-      const cell = (bitsInt[0] >> SHIFT) - TABLE_BASE;
-      const coeff = cell >= 0 && cell < TABLE_SIZE ? repel[cell] : repelCoefficient(d2, a, b, gamma);
-      gx = coeff * dx;
-      gy = coeff * dy;
-      px += (gx > CLIP ? CLIP : gx < -CLIP ? -CLIP : gx) * alpha;
-      py += (gy > CLIP ? CLIP : gy < -CLIP ? -CLIP : gy) * alpha;
-    }
-    embedding[j2] = px;
-    embedding[j2 + 1] = py;
-    if (negatives > 0) nextNegative[e] += negatives * perNegative;
   }
   rngState[part] = state | 0;
 };

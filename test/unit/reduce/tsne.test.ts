@@ -9,6 +9,7 @@ import { Team } from "../../../shared/src/reduce/team";
 import { autoLearningRate, tsne } from "../../../shared/src/reduce/tsne";
 import { buildAffinities, conditionalProbabilities, tsneNeighbourCount, type Affinities } from "../../../shared/src/reduce/tsneAffinities";
 import { attraction, klDivergence } from "../../../shared/src/reduce/tsneGradient";
+import { neighbourInput } from "../../../shared/src/reduce/tsneProject";
 import { createRng } from "../../../shared/src/random";
 import type { TsneParams } from "../../../shared/src/types";
 import { abortOnPhase, allFinite, blobs, ctxWithSeed, recordingContext } from "./helpers";
@@ -241,6 +242,48 @@ describe("tsne", () => {
     }
     const { meta } = await tsne(wide.input, { ...PARAMS, metric: "manhattan", iterations: 260 }, ctxWithSeed());
     expect(meta.pca_dims).toBeNull();
+  });
+
+  it("fits the 50 axes on a seeded row sample when asked, projecting every row (neighbourhoods kept)", async () => {
+    // 600 points on 6 random 8-dim planes in 80-D plus faint noise: a spectrum that decays, as real embeddings'.
+    const rng = createRng(9);
+    const n = 600, dims = 80, latent = 8;
+    const maps = Float64Array.from({ length: 6 * latent * dims }, () => rng.normal());
+    const centres = Float64Array.from({ length: 6 * dims }, () => 3 * rng.normal());
+    const data = new Float32Array(n * dims);
+    for (let i = 0; i < n; i++) {
+      const c = i % 6;
+      const z = Array.from({ length: latent }, () => rng.normal());
+      for (let d = 0; d < dims; d++) {
+        let v = centres[c * dims + d] + 0.05 * rng.normal();
+        for (let l = 0; l < latent; l++) v += z[l] * maps[(c * latent + l) * dims + d];
+        data[i * dims + d] = v;
+      }
+    }
+    const wide = { data, n, dims };
+    const team = await Team.create(1);
+    const pacer = new Pacer(ctxWithSeed());
+    const sampled = await neighbourInput(wide, "euclidean", team, pacer, ctxWithSeed(), 200);
+    const again = await neighbourInput(wide, "euclidean", team, pacer, ctxWithSeed(), 200);
+    expect(sampled.pcaRows).toBe(200);
+    expect((await neighbourInput(wide, "euclidean", team, pacer, ctxWithSeed())).pcaRows).toBe(600);
+    expect(sampled.input.dims).toBe(50);
+    expect(Buffer.from(again.input.data.buffer).equals(Buffer.from(sampled.input.data.buffer))).toBe(true);
+    const overlap = (a: Int32Array, b: Int32Array): number => {
+      let same = 0;
+      for (let i = 0; i < n; i++) {
+        const mine = new Set(a.subarray(i * 10, i * 10 + 10));
+        for (const j of b.subarray(i * 10, i * 10 + 10)) if (mine.has(j)) same++;
+      }
+      return same / (10 * n);
+    };
+    const raw = await knn(wide, 10, "euclidean", ctxWithSeed());
+    expect(overlap(raw.indices, (await knn(sampled.input, 10, "euclidean", ctxWithSeed())).indices)).toBeGreaterThan(0.95);
+    // Cosine keeps the mean: 51 coordinates, and cosine neighbourhoods.
+    const cosine = await neighbourInput(wide, "cosine", team, pacer, ctxWithSeed(), 200);
+    expect(cosine.input.dims).toBe(51);
+    const rawCos = await knn(wide, 10, "cosine", ctxWithSeed());
+    expect(overlap(rawCos.indices, (await knn(cosine.input, 10, "cosine", ctxWithSeed())).indices)).toBeGreaterThan(0.95);
   });
 
   it("uses a given learning rate as is, and auto = max(N / 12 / 4, 50)", async () => {

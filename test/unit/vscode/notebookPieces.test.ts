@@ -49,7 +49,7 @@ describe("New Projection choices", () => {
   test("the configured reducer comes first, marked default, with its parameter defaults", () => {
     const choices = reducerChoices("tsne");
     expect(choices.map((c) => c.reducer)).toEqual(["tsne", "pca", "umap"]);
-    expect(choices[0].description).toBe("perplexity 30 · 1000 iterations · learning rate auto (default)");
+    expect(choices[0].description).toBe("perplexity 30 · 750 iterations · learning rate auto (default)");
     expect(choices.find((c) => c.reducer === "umap")!.description).toBe("n_neighbors 15 · min_dist 0.1 · cosine");
   });
 
