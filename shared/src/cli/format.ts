@@ -47,7 +47,7 @@ export function formatRunDetail(run: RunRecord): string {
     ["sampled", m.sampled === undefined ? undefined : m.sampled ? `yes, showing ${m.shown_count} of ${m.total_count}` : "no"],
     ["dims", m.dims === undefined ? undefined : String(m.dims)],
     ["color by", m.color_by === undefined ? undefined : String(m.color_by)],
-    ["params", Object.keys(m.reducer_params ?? {}).length ? JSON.stringify(m.reducer_params) : undefined],
+    ["params", paramsJson(m.reducer_params)],
     ["explained var", m.explained_variance_ratio?.map((v) => v.toFixed(4)).join(", ")],
     ["KL divergence", m.kl_divergence === undefined ? undefined : m.kl_divergence.toFixed(4)],
     ["trustworthiness", trustworthinessText(m.quality)],
@@ -104,4 +104,10 @@ export function runSummaryJson(run: RunRecord): Record<string, unknown> {
     created_at: run.created_at,
     completed_at: run.completed_at,
   };
+}
+
+/** Effective parameters as JSON, without the fitted model (PCA's mean and components: D numbers each). */
+function paramsJson(params: Record<string, unknown> | undefined): string | undefined {
+  const shown = Object.entries(params ?? {}).filter(([, v]) => !(Array.isArray(v) && (v.length > 8 || v.some(Array.isArray))));
+  return shown.length ? JSON.stringify(Object.fromEntries(shown)) : undefined;
 }

@@ -71,7 +71,7 @@ class FrontendTests(unittest.TestCase):
         t0 = time.time()
         result = self.run_jupyter(["run", "--kernel", "embedscope", path])
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("status         completed", result.stdout)
+        self.assertRegex(result.stdout, r"\nstatus +completed\n")
         self.assertRegex(result.stdout, r"run [0-9a-f]{8} completed: pca · 300 of 778 points · demo · coloured by source_dir")
         self.assertRegex(result.stdout, r"ID\s+STATUS\s+REDUCER")
         # `jupyter run` never sends shutdown_request: the kernel notices its parent is gone.

@@ -115,7 +115,8 @@ class EmbedscopeKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(bundle[RUN_MIME]["colorBy"], "filetype")
         self.assertEqual(bundle[RUN_MIME]["pointCount"], 778)
         self.assertTrue(bundle["image/png"].startswith("iVBORw0KGgo"))  # base64 of the PNG signature
-        self.assertIn("status         completed", bundle["text/plain"])
+        self.assertRegex(bundle["text/plain"], r"\nstatus +completed\n")
+        self.assertNotIn("components", bundle["text/plain"])  # the fitted model stays out of the summary
         result = [m["content"] for m in output if m["msg_type"] == "execute_result"][0]
         self.assertEqual(result["execution_count"], reply["content"]["execution_count"])
         self.assertRegex(result["data"]["text/plain"], r"^run [0-9a-f]{8} completed: pca · 778 points · demo · coloured by filetype$")

@@ -71,6 +71,8 @@ describe("embedscope CLI", () => {
     expect(show.code).toBe(0);
     expect(show.out).toContain(runId);
     expect(show.out).toMatch(/explained var/);
+    expect(show.out).toMatch(/params\s+\{.*"method":"/);
+    expect(show.out).not.toMatch(/components|"mean"/); // the fitted model (D numbers per axis) stays out of the summary
     // Layout quality of the run (778 demo points: small enough for PCA to score every row exactly).
     expect(show.out).toMatch(/trustworthiness\s+0\.\d{4} \(k=15, euclidean, every row\)/);
     expect(show.out).toMatch(/neighbours kept\s+\d+\.\d % \(k=15, every point, exact\)/);
