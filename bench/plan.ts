@@ -21,10 +21,13 @@ export interface BenchOptions {
   threads: number;
   /** Seed of the synthetic data (--data-seed). */
   dataSeed: number;
+  /** Only these datasets of the mode's plan, by name: 2k, 10k, 50k, 200k, fmnist (--datasets; default all). */
+  datasets: string[] | null;
 }
 
 const USAGE = `usage: npm run bench -- [--quick | --full] [--only umap,tsne,pca] [--repeats N] [--refs ${ALL_REFS.join(",")}|none]
-                         [--timeout SECONDS] [--quality-sample ROWS] [--threads N] [--data-seed S]`;
+                         [--timeout SECONDS] [--quality-sample ROWS] [--threads N] [--data-seed S]
+                         [--datasets 10k,50k,200k,fmnist]`;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -51,6 +54,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   let qualitySample = 1000;
   let threads = availableParallelism();
   let dataSeed = 7;
+  let datasets: string[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => {
@@ -100,6 +104,13 @@ export function parseArgs(argv: string[]): BenchOptions {
       case "--data-seed":
         dataSeed = positiveInt(flag, next());
         break;
+      case "--datasets": {
+        const names = list(next()).map((d) => d.toLowerCase());
+        const bad = names.filter((d) => !/^(\d+k|fmnist)$/.test(d));
+        if (bad.length > 0 || names.length === 0) throw new UsageError(`--datasets takes names like 10k,50k,fmnist (got '${bad.join(",")}')`);
+        datasets = names;
+        break;
+      }
       case "--help":
       case "-h":
         throw new UsageError("");
@@ -116,6 +127,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     qualitySample,
     threads,
     dataSeed,
+    datasets,
   };
 }
 
@@ -129,7 +141,7 @@ export interface DatasetPlan {
  * for UMAP and PCA. full: 10k and 50k × 384 for every method, Fashion-MNIST 70,000 × 784 for UMAP,
  * 200,000 × 384 for PCA and t-SNE. Datasets left without a selected method are dropped.
  */
-export function planDatasets(options: Pick<BenchOptions, "mode" | "only" | "dataSeed">): DatasetPlan[] {
+export function planDatasets(options: Pick<BenchOptions, "mode" | "only" | "dataSeed"> & { datasets?: string[] | null }): DatasetPlan[] {
   const synth = (n: number, dims: number): DatasetSpec => ({ kind: "synthetic", n, dims, seed: options.dataSeed });
   const all: Method[] = [...METHODS];
   const table: DatasetPlan[] =
@@ -148,7 +160,12 @@ export function planDatasets(options: Pick<BenchOptions, "mode" | "only" | "data
           ];
   return table
     .map((d) => ({ spec: d.spec, methods: d.methods.filter((m) => options.only.includes(m)) }))
-    .filter((d) => d.methods.length > 0);
+    .filter((d) => d.methods.length > 0 && (!options.datasets || options.datasets.includes(datasetName(d.spec))));
+}
+
+/** The name --datasets selects a dataset by: "10k" for 10,000 synthetic rows, "fmnist". */
+export function datasetName(spec: DatasetSpec): string {
+  return spec.kind === "fmnist" ? "fmnist" : `${Math.round(spec.n / 1000)}k`;
 }
 
 export interface Pair {

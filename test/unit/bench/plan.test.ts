@@ -37,6 +37,13 @@ describe("planDatasets", () => {
   it("--only drops the other methods and datasets left empty", () => {
     expect(ids({ mode: "full", only: ["tsne"], dataSeed: 7 })).toEqual(["10000x384:tsne", "50000x384:tsne", "200000x384:tsne"]);
   });
+
+  it("--datasets keeps only the named datasets of the mode's plan", () => {
+    const options = parseArgs(["--full", "--datasets", "50k,FMNIST"]);
+    expect(options.datasets).toEqual(["50k", "fmnist"]);
+    expect(ids(options)).toEqual(["50000x384:umap+tsne+pca", "fmnist:umap"]);
+    expect(() => parseArgs(["--datasets", "big"])).toThrow(/--datasets takes names like 10k,50k,fmnist/);
+  });
 });
 
 describe("pairsFor / rotated", () => {
