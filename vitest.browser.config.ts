@@ -16,5 +16,7 @@ export default defineConfig({
     globalSetup: ["test/browser/globalSetup.ts"],
     // Software WebGL on two cores: redraws take a while.
     expect: { poll: { timeout: 20_000, interval: 100 } },
+    // Counted by scripts/test-summary.mjs with the other suites.
+    reporters: ["default", ["json", { outputFile: "test-results/browser.json" }]],
   },
 });
