@@ -19,11 +19,12 @@ export const ALL_REFS = ["umap-learn", "uwot", "sklearn", "Rtsne"];
 
 /**
  * Our reducers' parameters; bench/ref/ref.py and ref.R pass the same to the references: euclidean,
- * UMAP n_neighbors 15 / min_dist 0.1 / default epochs, t-SNE perplexity 30 / 1,000 iterations,
- * PCA 2 components.
+ * UMAP n_neighbors 15 / min_dist 0.1 / default epochs, t-SNE perplexity 30, PCA 2 components.
+ * t-SNE iterations are each implementation's default: ours 750 (openTSNE's 250 + 500), scikit-learn
+ * and Rtsne 1,000 — the issue's rule is equal quality, which the table checks.
  */
 export const BENCH_PARAMS: Record<Method, Record<string, unknown>> = {
   pca: {},
   umap: { n_neighbors: 15, min_dist: 0.1, metric: "euclidean" },
-  tsne: { perplexity: 30, learning_rate: "auto", iterations: 1000, init: "pca", metric: "euclidean" },
+  tsne: { perplexity: 30, learning_rate: "auto", init: "pca", metric: "euclidean" },
 };

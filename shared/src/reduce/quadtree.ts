@@ -1,6 +1,7 @@
 /**
- * A point quadtree in flat typed arrays for Barnes-Hut t-SNE, rebuilt every iteration into the
- * same buffers. Each node keeps its point count and the sum of its points' positions (the centre
+ * A point quadtree in flat typed arrays, for Barnes-Hut walks per point: out-of-sample t-SNE
+ * placement (transform.ts) walks the fitted layout's tree. (t-SNE's own fit uses the group tree in
+ * tsneTree.ts.) Each node keeps its point count and the sum of its points' positions (the centre
  * of mass); a leaf holds one point, or several that share a position (a "bundle").
  */
 

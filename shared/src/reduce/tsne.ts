@@ -23,7 +23,7 @@ import { Team } from "./team";
 import { buildAffinities, effectivePerplexity, tsneNeighbourCount, type Affinities } from "./tsneAffinities";
 import { FftRepulsion, planGrid, type FftOptions, type GridArgs } from "./tsneFft";
 import { forceChunks, klDivergence, REPULSION_FFT, REPULSION_TREE, type ForceArgs } from "./tsneGradient";
-import { neighbourInput, type NeighbourInput } from "./tsneProject";
+import { neighbourInput, projects, type NeighbourInput } from "./tsneProject";
 import { allocateTree, type TreeArrays } from "./tsneTree";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./types";
 
@@ -92,7 +92,7 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
   // it was handed alive until its own heap is collected, so closing it frees the sample and the
   // projected rows as soon as the search is done with them.
   let search: NeighbourInput;
-  const projector = await Team.create(ctx.threads ?? 1, ctx.workerScript);
+  const projector = await Team.create(projects(input, params.metric) ? (ctx.threads ?? 1) : 1, ctx.workerScript);
   try {
     search = await neighbourInput(input, params.metric, projector, pacer, ctx);
   } finally {

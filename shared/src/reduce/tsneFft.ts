@@ -395,8 +395,10 @@ export class FftRepulsion {
     const key = `${size}:${plan.spacing}`;
     if (key !== this.spectrumFor) {
       const spectrum = kernelSpectrum(size, plan.spacing);
-      this.spectrum = team.shared ? sharedFloat64(spectrum.length, true) : spectrum;
-      if (team.shared) this.spectrum.set(spectrum);
+      // One shared buffer, refilled: a worker keeps every SharedArrayBuffer it was handed alive until
+      // its own heap is collected, so a new one per spectrum (~90 in a run) would pile up.
+      if (this.spectrum.length < spectrum.length) this.spectrum = sharedFloat64(spectrum.length, team.shared);
+      this.spectrum.set(spectrum);
       this.spectrumFor = key;
       this.spectra++;
     }

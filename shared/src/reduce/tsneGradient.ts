@@ -2,59 +2,14 @@
  * The two halves of the t-SNE gradient (Student-t kernel, one degree of freedom):
  *   ∂C/∂yᵢ = 4 · (α Σⱼ pᵢⱼ wᵢⱼ (yᵢ − yⱼ) − Σⱼ wᵢⱼ² (yᵢ − yⱼ) / Z),  wᵢⱼ = 1 / (1 + ‖yᵢ − yⱼ‖²), Z = Σ wᵢⱼ.
  * Attraction runs over the sparse P (tsneAffinities.ts); repulsion and Z come from FFT
- * interpolation (tsneFft.ts) or, for small N, from the Barnes-Hut quadtree, where a cell seen under
- * an angle below θ (side / distance < θ) acts as one mass at its centre.
+ * interpolation (tsneFft.ts) or from the Barnes-Hut group tree (tsneTree.ts), whichever is cheaper
+ * for the layout's current extent (tsne.ts).
  */
-import type { QuadTree } from "./quadtree";
 import { partRange } from "./sharedArrays";
 import type { Kernel } from "./team";
 import type { Affinities } from "./tsneAffinities";
 import { interpolatePoint, type GridArgs } from "./tsneFft";
 import { buildGroupTree, groupRepulsion, type TreeArrays } from "./tsneTree";
-
-/**
- * Adds the repulsive forces Σⱼ wᵢⱼ²(yᵢ − yⱼ) of the points at positions [from, to) of the
- * tree's leaf order to `neg` (2N) and returns their share of Z. Needs `tree.summarize(θ)`; with
- * θ = 0 every leaf is visited: the exact O(N²) sum.
- */
-export function repulsion(tree: QuadTree, y: Float64Array, from: number, to: number, neg: Float64Array): number {
-  const { summary, skip, order, flatSize } = tree;
-  let sumQ = 0;
-  for (let q = from; q < to; q++) {
-    const i = order[q];
-    const xi = y[2 * i];
-    const yi = y[2 * i + 1];
-    let fx = 0;
-    let fy = 0;
-    let node = 0;
-    while (node < flatSize) {
-      const at = 4 * node;
-      const dx = xi - summary[at];
-      const dy = yi - summary[at + 1];
-      const d2 = dx * dx + dy * dy;
-      if (d2 <= summary[at + 3]) {
-        node++; // open it: its first child follows in preorder
-        continue;
-      }
-      const cnt = summary[at + 2];
-      node = skip[node];
-      if (d2 === 0) {
-        // A leaf bundle at yᵢ's own position: the others sit at distance 0 (w = 1, no force).
-        sumQ += cnt - 1;
-        continue;
-      }
-      const w = 1 / (1 + d2);
-      const mw = cnt * w;
-      sumQ += mw;
-      const mww = mw * w;
-      fx += mww * dx;
-      fy += mww * dy;
-    }
-    neg[2 * i] += fx;
-    neg[2 * i + 1] += fy;
-  }
-  return sumQ;
-}
 
 /** Sets pos[2i], pos[2i + 1] to Σⱼ pᵢⱼ wᵢⱼ (yᵢ − yⱼ) for i in [from, to): forward edges, then the row's listed ones. */
 export function attraction(p: Affinities, y: Float64Array, pos: Float64Array, from = 0, to = p.n): void {
@@ -105,7 +60,6 @@ export function klDivergence(p: Affinities, y: Float64Array, sumQ: number): numb
 }
 
 /** Where a gradient step's repulsion comes from. */
-export const REPULSION_NONE = 0;
 export const REPULSION_FFT = 1;
 export const REPULSION_TREE = 2;
 

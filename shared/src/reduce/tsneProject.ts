@@ -84,10 +84,15 @@ export const tsneProject: Kernel = (raw, part, parts) => {
   }
 };
 
+/** Whether `neighbourInput` projects (else it hands the vectors back as they are). */
+export function projects(input: VectorMatrix, metric: Metric): boolean {
+  return metric !== "manhattan" && input.dims > PCA_DIMS && input.n > PCA_DIMS;
+}
+
 /** The kNN search's input for `metric` (see the file comment). Reports "pca" progress. */
 export async function neighbourInput(input: VectorMatrix, metric: Metric, team: Team, pacer: Pacer, ctx: ReduceContext, sampleRows = PCA_SAMPLE): Promise<NeighbourInput> {
   const { data, n, dims } = input;
-  if (metric === "manhattan" || dims <= PCA_DIMS || n <= PCA_DIMS) return { input, metric, pcaScores: null, pcaDims: null, pcaRows: 0 };
+  if (!projects(input, metric)) return { input, metric, pcaScores: null, pcaDims: null, pcaRows: 0 };
   const k = PCA_DIMS;
   // Fit on all rows, or on a seeded sample copied out (ascending row order).
   let fit = input;

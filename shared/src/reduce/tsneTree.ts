@@ -11,7 +11,7 @@
  * once, accepting a node as one mass when the node's side / (distance from its centre of mass to
  * the group's bounding box) < θ, which holds for every point of the group — so it is at least as
  * accurate as a per-point walk at the same θ — and collects the accepted masses in a list; then
- * every point of the group sums the list without branching. The list is about 1.3× a per-point
+ * every point of the group sums the list without branching. The list is about 1.5× a per-point
  * walk's interactions, but the walk and its unpredictable branches are paid once per group.
  *
  * Each group is handled whole by one part, and the tree is built by the calling thread alone, so
