@@ -17,7 +17,7 @@ const BANDWIDTH_ITERATIONS = 64;
  * *positive* distance; membership depends only on d − ρ, so a row with non-positive distances is
  * shifted to start just above zero.
  */
-function usableDistances(graph: KnnGraph, n: number, metric: Metric): Float64Array {
+export function usableDistances(graph: KnnGraph, n: number, metric: Metric): Float64Array {
   const { k, distances } = graph;
   const out = Float64Array.from(distances);
   if (metric !== "dot") return out;

@@ -11,7 +11,7 @@
 import type { Metric } from "../types";
 import type { KnnGraph } from "./knn";
 import { fillRowExactly } from "./knnExact";
-import { pairDistance, prepareRows, squaredNorms, type PairKernel } from "./knnRows";
+import { offerNearest, pairDistance, prepareRows, squaredNorms, type PairKernel } from "./knnRows";
 import type { Pacer } from "./pacer";
 import { shareFloat32, shareFloat64, sharedFloat32, sharedInt32 } from "./sharedArrays";
 import type { Kernel, Team } from "./team";
@@ -235,16 +235,7 @@ export const knnRerank: Kernel = (args, part, parts) => {
           d = nn > 0 ? 1 - dot / nn : 1;
         } else d = 1 - dot;
       }
-      if (size === k && d >= bestD[k - 1]) continue;
-      // Insertion into the sorted best-k list (k is small); ties keep the lower index first.
-      let pos = size < k ? size++ : k - 1;
-      while (pos > 0 && (bestD[pos - 1] > d || (bestD[pos - 1] === d && bestI[pos - 1] > j))) {
-        bestD[pos] = bestD[pos - 1];
-        bestI[pos] = bestI[pos - 1];
-        pos--;
-      }
-      bestD[pos] = d;
-      bestI[pos] = j;
+      size = offerNearest(bestD, bestI, size, k, d, j);
     }
     for (let t = 0; t < k; t++) {
       indices[q * k + t] = t < size ? bestI[t] : -1;

@@ -78,3 +78,20 @@ export function pairDistance(rows: PreparedRows): PairKernel {
     return finishDistance(rows, s0 + s1, a, b);
   };
 }
+
+/**
+ * Offers candidate j at distance d to a best-k list kept sorted nearest first (`size` entries so
+ * far; ties keep the lower index first) and returns the new size. For the small k of kNN rows.
+ */
+export function offerNearest(bestD: Float64Array, bestI: Int32Array, size: number, k: number, d: number, j: number): number {
+  if (size === k && (d > bestD[k - 1] || (d === bestD[k - 1] && j >= bestI[k - 1]))) return size;
+  let pos = size < k ? size++ : k - 1;
+  while (pos > 0 && (bestD[pos - 1] > d || (bestD[pos - 1] === d && bestI[pos - 1] > j))) {
+    bestD[pos] = bestD[pos - 1];
+    bestI[pos] = bestI[pos - 1];
+    pos--;
+  }
+  bestD[pos] = d;
+  bestI[pos] = j;
+  return size;
+}

@@ -22,6 +22,7 @@ import { findABParams } from "umap-js/dist/umap";
 import { InputError } from "../errors";
 import { METRICS, type Metric, type ReducerName } from "../types";
 import type { KernelName } from "./kernels";
+import { usableDistances } from "./fuzzyGraph";
 import type { KnnGraph } from "./knn";
 import { HNSW_CONFIG } from "./knnHnsw";
 import { normalizedRows, squaredNorms } from "./knnRows";
@@ -422,27 +423,6 @@ async function membershipWeights(dist: Float64Array, n: number, k: number, nNeig
   return weights;
 }
 
-/**
- * Distances UMAP can weigh: as fuzzyGraph.ts does for the fit, a `dot` row whose distances reach
- * zero or below (long vectors) is shifted to start just above zero.
- */
-function umapDistances(graph: KnnGraph, n: number, metric: Metric): Float64Array {
-  const { k } = graph;
-  const out = Float64Array.from(graph.distances);
-  if (metric !== "dot") return out;
-  for (let i = 0; i < n; i++) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let t = 0; t < k; t++) {
-      min = Math.min(min, out[i * k + t]);
-      max = Math.max(max, out[i * k + t]);
-    }
-    if (min > 0) continue;
-    const shift = -min + Math.max(1e-6 * (max - min), 1e-12);
-    for (let t = 0; t < k; t++) out[i * k + t] += shift;
-  }
-  return out;
-}
 
 async function transformUmap(model: TransformModel, fitted: FittedPoints, queries: VectorMatrix, ctx: ReduceContext, team: Team, pacer: Pacer): Promise<Float32Array> {
   const p = model.params;
@@ -457,7 +437,7 @@ async function transformUmap(model: TransformModel, fitted: FittedPoints, querie
   const graph = await fittedKnn(fitted.vectors, queries, nNeighbors, metric, ctx, team, pacer);
   await pacer.yieldNow();
   const k = graph.k;
-  const weights = await membershipWeights(umapDistances(graph, queries.n, metric), queries.n, k, nNeighbors, pacer);
+  const weights = await membershipWeights(usableDistances(graph, queries.n, metric), queries.n, k, nNeighbors, pacer);
 
   const shared = team.shared;
   const tail = fittedLayout(fitted.coords, shared);

@@ -4,6 +4,7 @@
  * stream is seeded by its own index, so the result is the same whatever the number of threads or
  * the size of the blocks.
  */
+import { offerNearest } from "./knnRows";
 import { partRange } from "./sharedArrays";
 import type { Kernel } from "./team";
 
@@ -52,16 +53,7 @@ export const transformExactKnn: Kernel = (args, part, parts) => {
         const dot = s0 + s1;
         d = metric === KNN_METRIC.euclidean ? Math.sqrt(Math.max(0, (qnorms as Float64Array)[q] + (fnorms as Float64Array)[j] - 2 * dot)) : 1 - dot;
       }
-      if (size === k && d >= bestD[k - 1]) continue;
-      // Insertion into the sorted best-k list (k is small: tens).
-      let pos = size < k ? size++ : k - 1;
-      while (pos > 0 && bestD[pos - 1] > d) {
-        bestD[pos] = bestD[pos - 1];
-        bestI[pos] = bestI[pos - 1];
-        pos--;
-      }
-      bestD[pos] = d;
-      bestI[pos] = j;
+      size = offerNearest(bestD, bestI, size, k, d, j);
     }
     for (let t = 0; t < k; t++) {
       indices[q * k + t] = bestI[t];
