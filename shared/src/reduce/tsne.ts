@@ -12,6 +12,7 @@
  * thread team (team.ts); t-SNE's own steps give the same bits for any number of threads (the HNSW
  * kNN graph above 5,000 points does not: see knnHnsw.ts).
  */
+import { TSNE_DEFAULTS } from "../params";
 import { InputError } from "../errors";
 import { createRng, type Rng } from "../random";
 import type { TsneParams } from "../types";
@@ -85,7 +86,8 @@ export const tsne: Reducer<TsneParams> = async (input, params, ctx): Promise<Red
   pacer.check();
   const perplexity = effectivePerplexity(n, params.perplexity);
   const learningRate = params.learning_rate === "auto" ? autoLearningRate(n) : params.learning_rate;
-  const iterations = Math.max(1, Math.floor(params.iterations));
+  // Called directly (bench, tests) the params may lack what params.ts fills in: its defaults apply.
+  const iterations = Math.max(1, Math.floor(params.iterations ?? TSNE_DEFAULTS.iterations));
   const exploration = Math.min(EXPLORATION_ITERATIONS, iterations);
 
   // The projection's team is closed before the kNN search: a worker keeps every SharedArrayBuffer

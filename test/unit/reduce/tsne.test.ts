@@ -198,6 +198,13 @@ describe("tsne", () => {
     expect(Array.from(neighbors!.indices)).toEqual(Array.from(exact.indices));
   });
 
+  it("called without iterations (the bench calls it so) runs params.ts's default, not zero iterations", async () => {
+    const { iterations: _omit, ...withoutIterations } = PARAMS;
+    const { coords, meta } = await tsne(input, withoutIterations as TsneParams, ctxWithSeed());
+    expect(meta.iterations).toBe(750);
+    expect(knnAgreement(labels, coords, 10)).toBeGreaterThan(0.95);
+  });
+
   it("uses FFT repulsion while the layout is small and the tree once it has grown (2,000 points)", async () => {
     const many = blobs(2000, 10, 8, 1, 4);
     const { coords, meta } = await tsne(many.input, { ...PARAMS, perplexity: 10, iterations: 300 }, ctxWithSeed());
