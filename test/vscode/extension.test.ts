@@ -313,7 +313,18 @@ describe.sequential("Embedscope in VS Code (code-server 4.100.3)", () => {
   test("Project File… from the Explorer context menu projects a CSV of vectors and shows it", async () => {
     await page.locator('.part.activitybar .action-item a[aria-label^="Explorer"]').click();
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "vectors.csv" }).click({ button: "right" });
-    await page.locator(".monaco-menu .action-item", { hasText: "Project File…" }).first().click();
+    const item = page.locator(".monaco-menu .action-item", { hasText: "Project File…" }).first();
+    await item.click();
+    // code-server sometimes leaves the context menu open with the item highlighted after the click
+    // (it sits at the window's bottom edge): the highlighted item then takes Enter.
+    const menu = page.locator(".monaco-menu").first();
+    if (await menu.isVisible().catch(() => false)) {
+      await page.waitForTimeout(500);
+      if (await menu.isVisible().catch(() => false)) {
+        await item.hover();
+        await page.keyboard.press("Enter");
+      }
+    }
     await pickQuickItem(page, "PCA");
     await pickQuickItem(page, "Payload field…");
     const input = page.locator(".quick-input-widget .quick-input-box input");
