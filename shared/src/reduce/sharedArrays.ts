@@ -15,22 +15,16 @@ export function sharedFloat32(length: number, shared: boolean): Float32Array {
 export function sharedInt32(length: number, shared: boolean): Int32Array {
   return new Int32Array(shared ? new SharedArrayBuffer(4 * length) : new ArrayBuffer(4 * length));
 }
-/** `data` itself when already shared (or when no sharing is needed), else a shared copy. */
-export function shareFloat32(data: Float32Array, shared: boolean): Float32Array {
+type SharableArray = Float32Array | Float64Array | Int32Array;
+
+/** `data` itself when already shared (or when no sharing is needed), else a copy on a SharedArrayBuffer. */
+function share<T extends SharableArray>(data: T, shared: boolean): T {
   if (!shared || data.buffer instanceof SharedArrayBuffer) return data;
-  const copy = sharedFloat32(data.length, true);
-  copy.set(data);
+  const Ctor = data.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Ctor(new SharedArrayBuffer(data.byteLength));
+  copy.set(data as never);
   return copy;
 }
-export function shareFloat64(data: Float64Array, shared: boolean): Float64Array {
-  if (!shared || data.buffer instanceof SharedArrayBuffer) return data;
-  const copy = sharedFloat64(data.length, true);
-  copy.set(data);
-  return copy;
-}
-export function shareInt32(data: Int32Array, shared: boolean): Int32Array {
-  if (!shared || data.buffer instanceof SharedArrayBuffer) return data;
-  const copy = sharedInt32(data.length, true);
-  copy.set(data);
-  return copy;
-}
+export const shareFloat32 = (data: Float32Array, shared: boolean): Float32Array => share(data, shared);
+export const shareFloat64 = (data: Float64Array, shared: boolean): Float64Array => share(data, shared);
+export const shareInt32 = (data: Int32Array, shared: boolean): Int32Array => share(data, shared);

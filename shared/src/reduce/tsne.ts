@@ -25,7 +25,7 @@ import { buildAffinities, effectivePerplexity, tsneNeighbourCount, type Affiniti
 import { FftRepulsion, planGrid, type FftOptions, type GridArgs } from "./tsneFft";
 import { forceChunks, klDivergence, REPULSION_FFT, REPULSION_TREE, type ForceArgs } from "./tsneGradient";
 import { neighbourInput, projects, type NeighbourInput } from "./tsneProject";
-import { allocateTree, type TreeArrays } from "./tsneTree";
+import { allocateTree, layoutBounds, type TreeArrays } from "./tsneTree";
 import type { ReduceContext, Reducer, ReducerResult, VectorMatrix } from "./types";
 
 export const EARLY_EXAGGERATION = 12;
@@ -230,18 +230,6 @@ class CallSizer {
   }
 }
 
-function layoutBounds(y: Float64Array, n: number): [number, number, number, number] {
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const a = y[2 * i];
-    const b = y[2 * i + 1];
-    if (a < minX) minX = a;
-    if (a > maxX) maxX = a;
-    if (b < minY) minY = b;
-    if (b > maxY) maxY = b;
-  }
-  return [minX, maxX, minY, maxY];
-}
 
 function mergeBounds(bounds: Float64Array, parts: number): [number, number, number, number] {
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;

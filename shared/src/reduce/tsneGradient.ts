@@ -69,14 +69,7 @@ export const INTERPOLATION_CHUNK = 1024;
 export const GROUP_CHUNK = 32;
 
 /** What tsneForces reads and writes (shared arrays when the team has workers). */
-export interface ForceArgs extends GridArgs, TreeArrays {
-  n: number;
-  k: number;
-  indices: Int32Array;
-  values: Float32Array;
-  revStart: Int32Array;
-  revSrc: Int32Array;
-  revVal: Float32Array;
+export interface ForceArgs extends GridArgs, TreeArrays, Affinities {
   /** Attraction Σⱼ pᵢⱼ wᵢⱼ (yᵢ − yⱼ), 2N. */
   pos: Float64Array;
   /** Repulsion Σⱼ wᵢⱼ² (yᵢ − yⱼ), 2N (not scaled by 1 / Z). */

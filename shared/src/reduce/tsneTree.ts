@@ -78,9 +78,9 @@ export function allocateTree(n: number, shared: boolean): TreeArrays {
   };
 }
 
-/** Builds the tree of the N interleaved positions `y` for opening angle θ (≤ 0.7, see the file comment). */
-export function buildGroupTree(t: TreeArrays, y: Float64Array, n: number, theta: number): void {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+/** [minX, maxX, minY, maxY] of the N interleaved positions `y`. */
+export function layoutBounds(y: Float64Array, n: number): [number, number, number, number] {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   for (let i = 0; i < n; i++) {
     const a = y[2 * i];
     const b = y[2 * i + 1];
@@ -89,6 +89,12 @@ export function buildGroupTree(t: TreeArrays, y: Float64Array, n: number, theta:
     if (b < minY) minY = b;
     if (b > maxY) maxY = b;
   }
+  return [minX, maxX, minY, maxY];
+}
+
+/** Builds the tree of the N interleaved positions `y` for opening angle θ (≤ 0.7, see the file comment). */
+export function buildGroupTree(t: TreeArrays, y: Float64Array, n: number, theta: number): void {
+  const [minX, maxX, minY, maxY] = layoutBounds(y, n);
   const side = Math.max(maxX - minX, maxY - minY) * (1 + 1e-9) || 1e-300;
   const toCell = CELLS / side;
   let keys = t.codes;
